@@ -1,0 +1,66 @@
+using AgentFlow.Engine.Agents;
+using AgentFlow.Engine.Audit;
+using AgentFlow.Engine.Identity;
+using AgentFlow.Engine.Persistence;
+using AgentFlow.Engine.Retention;
+using AgentFlow.Engine.Rules;
+using AgentFlow.Engine.Settings;
+using AgentFlow.Engine.Stats;
+using AgentFlow.Engine.Tenancy;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class EngineServiceCollectionExtensions
+{
+    /// <summary>Domain services and persistence on the configured provider (SQLite by default).</summary>
+    public static IServiceCollection AddAgentFlowEngine(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DataDirectoryOptions>().Bind(configuration.GetSection("AgentFlow")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RetentionOptions>().Bind(configuration.GetSection("AgentFlow:Retention")).ValidateDataAnnotations().ValidateOnStart();
+
+        var database = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var connectionString = ConnectionStrings.Resolve(configuration, database.Provider);
+        switch (database.Provider)
+        {
+            case DatabaseProvider.Postgres:
+                services.AddDbContext<PostgresAgentFlowDbContext>(o => o.UseNpgsql(connectionString, n => n.CommandTimeout(database.CommandTimeoutSeconds)));
+                services.TryAddScoped<AgentFlowDbContext>(sp => sp.GetRequiredService<PostgresAgentFlowDbContext>());
+                break;
+            default:
+                services.AddDbContext<SqliteAgentFlowDbContext>(o => o.UseSqlite(connectionString, s => s.CommandTimeout(database.CommandTimeoutSeconds)));
+                services.TryAddScoped<AgentFlowDbContext>(sp => sp.GetRequiredService<SqliteAgentFlowDbContext>());
+                break;
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMemoryCache();
+        services.TryAddScoped<ScopedTenantContext>();
+        services.TryAddScoped<ITenantContext>(sp => sp.GetRequiredService<ScopedTenantContext>());
+
+        services.TryAddSingleton<IPasswordHasher>(_ => new Argon2PasswordHasher());
+        services.TryAddSingleton<PasswordDecoy>();
+        services.TryAddSingleton<CredentialResolver>();
+        services.TryAddSingleton<IIdentityChangeNotifier>(sp => sp.GetRequiredService<CredentialResolver>());
+
+        services.TryAddScoped<AgentService>();
+        services.TryAddScoped<UserService>();
+        services.TryAddScoped<UserAuthenticator>();
+        services.TryAddScoped<ApiKeyService>();
+        services.TryAddScoped<RefreshTokenService>();
+        services.TryAddScoped<BootstrapService>();
+        services.TryAddScoped<OrganizationProvisioner>();
+        services.TryAddScoped<AuditLog>();
+        services.TryAddScoped<EmailRuleService>();
+        services.TryAddScoped<SettingsService>();
+        services.TryAddScoped<RetentionService>();
+        services.TryAddScoped<RetentionEnforcer>();
+        services.TryAddScoped<StatsService>();
+        services.TryAddScoped<DatabaseMigrator>();
+        services.AddHostedService<RetentionJob>();
+        return services;
+    }
+}

@@ -1,0 +1,16 @@
+using AgentFlow.Engine.Retention;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace AgentFlow.Engine.Persistence.Configurations;
+
+internal sealed class RetentionPolicyEntityTypeConfiguration : IEntityTypeConfiguration<RetentionPolicy>
+{
+    public void Configure(EntityTypeBuilder<RetentionPolicy> builder)
+    {
+        builder.ToTable("retention_policies");
+        builder.HasKey(p => p.OrgId);
+        builder.HasData(new RetentionPolicy { OrgId = Tenancy.Organization.DefaultId, UpdatedAt = DefaultOrganizationSeed.CreatedAt });
+        builder.HasOne<Tenancy.Organization>().WithOne().HasForeignKey<RetentionPolicy>(p => p.OrgId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,0 +1,47 @@
+using System.Text.RegularExpressions;
+using AgentFlow.Engine.Errors;
+using AgentFlow.Engine.Persistence;
+using AgentFlow.Engine.Retention;
+using AgentFlow.Engine.Settings;
+using Microsoft.EntityFrameworkCore;
+
+namespace AgentFlow.Engine.Tenancy;
+
+/// <summary>Creates organisations with their settings and retention rows.</summary>
+public sealed partial class OrganizationProvisioner(AgentFlowDbContext db, TimeProvider time)
+{
+    public async Task<Organization> CreateAsync(string name, string? slug = null, CancellationToken cancellationToken = default)
+    {
+        var errors = new FieldErrors();
+        var cleanName = errors.Text("name", name, 200, required: true)!;
+        errors.ThrowIfAny();
+        var cleanSlug = slug ?? Slugify(cleanName);
+        if (await db.Organizations.AnyAsync(o => o.Slug == cleanSlug, cancellationToken))
+        {
+            throw new ResourceConflictException($"An organisation with the slug '{cleanSlug}' already exists.", "slug");
+        }
+
+        var now = time.GetUtcNow();
+        var org = new Organization { Id = Guid.CreateVersion7(now), Name = cleanName, Slug = cleanSlug, CreatedAt = now, UpdatedAt = now };
+        db.Organizations.Add(org);
+        db.CompanySettings.Add(new CompanySettings { OrgId = org.Id, Name = cleanName, Subdomain = cleanSlug, CreatedAt = now, UpdatedAt = now });
+        db.RetentionPolicies.Add(new RetentionPolicy { OrgId = org.Id, UpdatedAt = now });
+        await db.SaveChangesAsync(cancellationToken);
+        return org;
+    }
+
+    /// <summary>Lower-case letters, digits and single dashes, at most 63 characters (a DNS label).</summary>
+    public static string Slugify(string name)
+    {
+        var slug = NonSlug().Replace(name.Trim().ToLowerInvariant(), "-").Trim('-');
+        if (slug.Length > 63)
+        {
+            slug = slug[..63].TrimEnd('-');
+        }
+
+        return slug.Length == 0 ? "org" : slug;
+    }
+
+    [GeneratedRegex("[^a-z0-9]+", RegexOptions.CultureInvariant)]
+    private static partial Regex NonSlug();
+}

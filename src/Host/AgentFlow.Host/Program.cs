@@ -1,0 +1,1 @@
+namespace AgentFlow.Host; public static class Program { public static void Main() { } }
