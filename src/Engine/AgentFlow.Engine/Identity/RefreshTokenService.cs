@@ -14,7 +14,7 @@ public enum RefreshOutcome
     Reused,
 }
 
-public sealed record RefreshResult(RefreshOutcome Outcome, User? User = null, string? Token = null, Guid? FamilyId = null);
+public sealed record RefreshResult(RefreshOutcome Outcome, User? User = null, IssuedRefreshToken? Next = null);
 
 public sealed record IssuedRefreshToken(string Token, Guid FamilyId, DateTimeOffset ExpiresAt);
 
@@ -72,7 +72,7 @@ public sealed class RefreshTokenService(AgentFlowDbContext db, IIdentityChangeNo
         }
 
         var next = await IssueAsync(user, token.FamilyId, cancellationToken);
-        return new RefreshResult(RefreshOutcome.Rotated, user, next.Token, next.FamilyId);
+        return new RefreshResult(RefreshOutcome.Rotated, user, next);
     }
 
     /// <summary>Revokes the family the token belongs to (logout). Unknown tokens are ignored.</summary>

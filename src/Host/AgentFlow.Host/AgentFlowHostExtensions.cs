@@ -1,0 +1,177 @@
+using System.Net;
+using System.Text.Json.Serialization;
+using AgentFlow.Engine.Persistence;
+using AgentFlow.Host.Auth;
+using AgentFlow.Host.Endpoints.Admin;
+using AgentFlow.Host.Endpoints.Auth;
+using AgentFlow.Host.Endpoints.Health;
+using AgentFlow.Host.Errors;
+using AgentFlow.Host.Middleware;
+using AgentFlow.Host.Options;
+using AgentFlow.Host.RateLimiting;
+using AgentFlow.Host.Startup;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
+using HttpOptions = AgentFlow.Host.Options.HttpOptions;
+
+namespace AgentFlow.Host;
+
+/// <summary>The composition root: Program only calls these two.</summary>
+internal static class AgentFlowHostExtensions
+{
+    public static WebApplicationBuilder AddAgentFlowHost(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        services.AddAgentFlowEngine(configuration);
+
+        services.AddOptions<HttpOptions>().Bind(configuration.GetSection(HttpOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<JwtOptions>().Bind(configuration.GetSection(JwtOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Options.CookieOptions>().Bind(configuration.GetSection(Options.CookieOptions.SectionName));
+        services.AddOptions<BootstrapOptions>().Bind(configuration.GetSection(BootstrapOptions.SectionName));
+
+        var http = configuration.GetSection(HttpOptions.SectionName).Get<HttpOptions>() ?? new HttpOptions();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = http.MaxRequestBodyBytes;
+            kestrel.AddServerHeader = false;
+        });
+
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+            json.SerializerOptions.MaxDepth = 32;
+        });
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Extensions["requestId"] = c.HttpContext.TraceIdentifier);
+        services.AddExceptionHandler<ApiExceptionHandler>();
+
+        services.Configure<ForwardedHeadersOptions>(o => ConfigureForwardedHeaders(o, http.TrustedProxies));
+        services.AddCors(o => o.AddDefaultPolicy(policy =>
+        {
+            if (http.CorsOrigins.Length > 0)
+            {
+                policy.WithOrigins(http.CorsOrigins).AllowCredentials()
+                    .WithHeaders("Content-Type", "Authorization", AuthHeaders.ApiKey, RequestIdMiddleware.HeaderName, AuthHeaders.Csrf)
+                    .WithMethods("GET", "POST", "PUT", "PATCH", "DELETE")
+                    .WithExposedHeaders(RequestIdMiddleware.HeaderName, "X-RateLimit-Limit", "X-RateLimit-Remaining", "Retry-After");
+            }
+        }));
+
+        services.AddSingleton<ClientRateLimiter>();
+        services.AddRateLimiter(_ => { });
+        services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>, ConfigureRateLimiter>();
+
+        services.AddSingleton<JwtSigningKey>();
+        services.AddSingleton<AccessTokenIssuer>();
+        services.AddSingleton<JwtBearerEventHandlers>();
+        services.AddScoped<SessionIssuer>();
+        services.AddScoped<AuditContext>();
+        services.AddAuthentication(AuthSchemes.Selector)
+            .AddPolicyScheme(AuthSchemes.Selector, "API key or bearer token", o =>
+                o.ForwardDefaultSelector = context => context.Request.Headers.ContainsKey(AuthHeaders.ApiKey) ? AuthSchemes.ApiKey : AuthSchemes.Bearer)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthSchemes.ApiKey, _ => { })
+            .AddJwtBearer(AuthSchemes.Bearer, _ => { });
+        services.AddSingleton<IConfigureOptions<JwtBearerOptions>, ConfigureJwtBearer>();
+        services.AddAuthorizationBuilder().AddRolePolicies();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ApiAuthorizationResultHandler>();
+
+        services.AddHealthChecks().AddDbContextCheck<AgentFlowDbContext>("database");
+        services.AddHostedService<DatabaseInitializer>();
+        services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiSecurityTransformer>());
+        return builder;
+    }
+
+    public static WebApplication UseAgentFlowHost(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        app.UseMiddleware<RequestIdMiddleware>();
+        app.UseMiddleware<RequestLoggingMiddleware>();
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages(StatusCodePages.WriteAsync);
+        app.UseCors();
+        app.UseMiddleware<RateLimitHeadersMiddleware>();
+        app.UseRateLimiter();
+        app.UseMiddleware<RequestBodyLimitMiddleware>();
+        app.UseAuthentication();
+        app.UseMiddleware<TenantMiddleware>();
+        app.UseMiddleware<CsrfMiddleware>();
+        app.UseAuthorization();
+        app.UseMiddleware<AuditMiddleware>();
+
+        app.MapHealthApi();
+        app.MapAuthApi();
+        app.MapAgentsApi();
+        app.MapUsersApi();
+        app.MapApiKeysApi();
+        app.MapAuditApi();
+        app.MapRulesApi();
+        app.MapSettingsApi();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapScalarApiReference("/scalar", o => o.WithTitle("AgentFlow API")).AllowAnonymous();
+        app.MapGet("/", () => TypedResults.Redirect("/scalar")).ExcludeFromDescription().AllowAnonymous();
+        return app;
+    }
+
+    private static void ConfigureForwardedHeaders(ForwardedHeadersOptions options, string[] trustedProxies)
+    {
+        options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+        if (trustedProxies.Length == 0)
+        {
+            return;
+        }
+
+        // Listing proxies replaces the loopback default: only these addresses may speak for a client.
+        options.KnownProxies.Clear();
+        options.KnownIPNetworks.Clear();
+        foreach (var entry in trustedProxies)
+        {
+            if (System.Net.IPNetwork.TryParse(entry, out var network))
+            {
+                options.KnownIPNetworks.Add(network);
+            }
+            else if (IPAddress.TryParse(entry, out var address))
+            {
+                options.KnownProxies.Add(address);
+            }
+            else
+            {
+                throw new OptionsValidationException(HttpOptions.SectionName, typeof(HttpOptions),
+                    [$"TrustedProxies entry '{entry}' is neither an IP address nor a CIDR range."]);
+            }
+        }
+    }
+
+    private sealed class ConfigureRateLimiter(ClientRateLimiter limiter) : IConfigureOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>
+    {
+        public void Configure(Microsoft.AspNetCore.RateLimiting.RateLimiterOptions options)
+        {
+            options.GlobalLimiter = limiter.Limiter;
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = ClientRateLimiter.OnRejectedAsync;
+        }
+    }
+
+    private sealed class ConfigureJwtBearer(AccessTokenIssuer tokens, JwtBearerEventHandlers events) : IConfigureNamedOptions<JwtBearerOptions>
+    {
+        public void Configure(string? name, JwtBearerOptions options)
+        {
+            if (name != AuthSchemes.Bearer)
+            {
+                return;
+            }
+
+            options.MapInboundClaims = false;
+            options.TokenValidationParameters = tokens.ValidationParameters();
+            options.Events = events;
+        }
+
+        public void Configure(JwtBearerOptions options) => Configure(Microsoft.Extensions.Options.Options.DefaultName, options);
+    }
+}

@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using AgentFlow.Host.Errors;
+using AgentFlow.Host.Options;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace AgentFlow.Host.RateLimiting;
+
+/// <summary>
+/// Per-client limits on the framework's rate limiter: a token bucket for the whole API and a stricter fixed
+/// window for sign-in, refresh and bootstrap. The client is the connection's address after the forwarded-headers
+/// middleware, which only believes proxies listed in <c>AgentFlow:Http:TrustedProxies</c>.
+/// </summary>
+internal sealed class ClientRateLimiter : IDisposable
+{
+    private static readonly string[] SensitivePaths = ["/auth/login", "/auth/refresh", "/auth/bootstrap"];
+
+    private readonly RateLimitOptions _options;
+    private readonly PartitionedRateLimiter<HttpContext> _general;
+    private readonly PartitionedRateLimiter<HttpContext> _sensitive;
+
+    public ClientRateLimiter(IOptions<RateLimitOptions> options)
+    {
+        _options = options.Value;
+        var perMinute = _options.PermitsPerMinute;
+        _general = PartitionedRateLimiter.Create<HttpContext, string>(context => IsExempt(context)
+            ? RateLimitPartition.GetNoLimiter("exempt")
+            : RateLimitPartition.GetTokenBucketLimiter(ClientKey(context), _ => new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = perMinute,
+                TokensPerPeriod = 1,
+                // One token back every 60/limit seconds: the bucket refills completely in one minute.
+                ReplenishmentPeriod = TimeSpan.FromMilliseconds(Math.Max(1, 60_000.0 / perMinute)),
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            }));
+        _sensitive = PartitionedRateLimiter.Create<HttpContext, string>(context => IsSensitive(context)
+            ? RateLimitPartition.GetFixedWindowLimiter(ClientKey(context), _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = _options.AuthPermitsPerMinute,
+                Window = TimeSpan.FromMinutes(1),
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            })
+            : RateLimitPartition.GetNoLimiter("not-sensitive"));
+        Limiter = PartitionedRateLimiter.CreateChained(_general, _sensitive);
+    }
+
+    public PartitionedRateLimiter<HttpContext> Limiter { get; }
+
+    /// <summary>The limit that applies to this request and what is left of it, for the X-RateLimit-* headers.</summary>
+    public (int Limit, long Remaining)? Describe(HttpContext context)
+    {
+        if (IsExempt(context))
+        {
+            return null;
+        }
+
+        return IsSensitive(context)
+            ? (_options.AuthPermitsPerMinute, _sensitive.GetStatistics(context)?.CurrentAvailablePermits ?? 0)
+            : (_options.PermitsPerMinute, _general.GetStatistics(context)?.CurrentAvailablePermits ?? 0);
+    }
+
+    public static async ValueTask OnRejectedAsync(OnRejectedContext context, CancellationToken cancellationToken)
+    {
+        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? (int)Math.Ceiling(wait.TotalSeconds) : 60;
+        retryAfter = Math.Max(1, retryAfter);
+        context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+        await ApiProblem.WriteAsync(context.HttpContext, ApiProblem.Create(StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited,
+            $"Too many requests; retry in {retryAfter} s.", new { retryAfter }));
+    }
+
+    public void Dispose()
+    {
+        Limiter.Dispose();
+        _general.Dispose();
+        _sensitive.Dispose();
+    }
+
+    private static bool IsExempt(HttpContext context) =>
+        context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/ready");
+
+    private static bool IsSensitive(HttpContext context) =>
+        HttpMethods.IsPost(context.Request.Method) && SensitivePaths.Any(p => context.Request.Path.Equals(p, StringComparison.OrdinalIgnoreCase));
+
+    private static string ClientKey(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+}
+
+/// <summary>Adds <c>X-RateLimit-Limit</c> and <c>X-RateLimit-Remaining</c> to every limited response, not only to 429s.</summary>
+internal sealed class RateLimitHeadersMiddleware(RequestDelegate next, ClientRateLimiter limiter)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        context.Response.OnStarting(() =>
+        {
+            if (limiter.Describe(context) is { } state)
+            {
+                context.Response.Headers["X-RateLimit-Limit"] = state.Limit.ToString(CultureInfo.InvariantCulture);
+                context.Response.Headers["X-RateLimit-Remaining"] = state.Remaining.ToString(CultureInfo.InvariantCulture);
+            }
+
+            return Task.CompletedTask;
+        });
+        return next(context);
+    }
+}
