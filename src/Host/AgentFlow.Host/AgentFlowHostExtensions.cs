@@ -22,8 +22,12 @@ namespace AgentFlow.Host;
 /// <summary>The composition root: Program only calls these two.</summary>
 internal static class AgentFlowHostExtensions
 {
+    /// <summary>The file `setup` writes, read from the working directory; environment variables and arguments still win.</summary>
+    public const string SetupConfigurationFile = "agentflow.json";
+
     public static WebApplicationBuilder AddAgentFlowHost(this WebApplicationBuilder builder)
     {
+        builder.Configuration.InsertSetupFile(builder.Environment.ContentRootPath);
         var services = builder.Services;
         var configuration = builder.Configuration;
         services.AddAgentFlowEngine(configuration);
@@ -117,6 +121,24 @@ internal static class AgentFlowHostExtensions
         app.MapScalarApiReference("/scalar", o => o.WithTitle("AgentFlow API")).AllowAnonymous();
         app.MapGet("/", () => TypedResults.Redirect("/scalar")).ExcludeFromDescription().AllowAnonymous();
         return app;
+    }
+
+    /// <summary>
+    /// Adds <see cref="SetupConfigurationFile"/> right after the appsettings files, so it overrides them but not
+    /// environment variables or the command line.
+    /// </summary>
+    public static void InsertSetupFile(this ConfigurationManager configuration, string directory)
+    {
+        var sources = configuration.Sources;
+        var lastJson = sources.Select((source, index) => (source, index)).LastOrDefault(s => s.source is Microsoft.Extensions.Configuration.Json.JsonConfigurationSource).index;
+        var file = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+        {
+            Path = SetupConfigurationFile,
+            Optional = true,
+            ReloadOnChange = false,
+            FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(Path.GetFullPath(directory)),
+        };
+        sources.Insert(Math.Min(lastJson + 1, sources.Count), file);
     }
 
     private static void ConfigureForwardedHeaders(ForwardedHeadersOptions options, string[] trustedProxies)

@@ -12,9 +12,10 @@ public sealed class RetentionService(AgentFlowDbContext db, TimeProvider time)
     public const int MaxDays = 3650;
     private const int MaxTags = 50;
 
+    /// <summary>The organisation's policy; one that never set a policy gets the default (disabled, 365 days).</summary>
     public async Task<RetentionPolicy> GetAsync(CancellationToken cancellationToken = default) =>
         await db.RetentionPolicies.AsNoTracking().FirstOrDefaultAsync(cancellationToken)
-        ?? throw new ResourceNotFoundException("Retention policy", "current organisation");
+        ?? new RetentionPolicy { UpdatedAt = time.GetUtcNow() };
 
     /// <summary>Replaces the policy (PUT semantics): <c>enabled</c> and <c>retainDays</c> are required.</summary>
     public async Task<RetentionPolicy> SetAsync(SetRetentionCommand command, CancellationToken cancellationToken = default)
@@ -44,8 +45,13 @@ public sealed class RetentionService(AgentFlowDbContext db, TimeProvider time)
 
         errors.ThrowIfAny();
 
-        var policy = await db.RetentionPolicies.FirstOrDefaultAsync(cancellationToken)
-            ?? throw new ResourceNotFoundException("Retention policy", "current organisation");
+        var policy = await db.RetentionPolicies.FirstOrDefaultAsync(cancellationToken);
+        if (policy is null)
+        {
+            policy = new RetentionPolicy();
+            db.RetentionPolicies.Add(policy);
+        }
+
         policy.Enabled = command.Enabled!.Value;
         policy.RetainDays = command.RetainDays!.Value;
         policy.ArchiveFirst = command.ArchiveFirst ?? true;

@@ -1,13 +1,12 @@
 using System.Text.RegularExpressions;
 using AgentFlow.Engine.Errors;
 using AgentFlow.Engine.Persistence;
-using AgentFlow.Engine.Retention;
 using AgentFlow.Engine.Settings;
 using Microsoft.EntityFrameworkCore;
 
 namespace AgentFlow.Engine.Tenancy;
 
-/// <summary>Creates organisations with their settings and retention rows.</summary>
+/// <summary>Creates organisations with their company settings.</summary>
 public sealed partial class OrganizationProvisioner(AgentFlowDbContext db, TimeProvider time)
 {
     public async Task<Organization> CreateAsync(string name, string? slug = null, CancellationToken cancellationToken = default)
@@ -25,7 +24,6 @@ public sealed partial class OrganizationProvisioner(AgentFlowDbContext db, TimeP
         var org = new Organization { Id = Guid.CreateVersion7(now), Name = cleanName, Slug = cleanSlug, CreatedAt = now, UpdatedAt = now };
         db.Organizations.Add(org);
         db.CompanySettings.Add(new CompanySettings { OrgId = org.Id, Name = cleanName, Subdomain = cleanSlug, CreatedAt = now, UpdatedAt = now });
-        db.RetentionPolicies.Add(new RetentionPolicy { OrgId = org.Id, UpdatedAt = now });
         await db.SaveChangesAsync(cancellationToken);
         return org;
     }

@@ -10,7 +10,6 @@ internal sealed class RetentionPolicyEntityTypeConfiguration : IEntityTypeConfig
     {
         builder.ToTable("retention_policies");
         builder.HasKey(p => p.OrgId);
-        builder.HasData(new RetentionPolicy { OrgId = Tenancy.Organization.DefaultId, UpdatedAt = DefaultOrganizationSeed.CreatedAt });
         builder.HasOne<Tenancy.Organization>().WithOne().HasForeignKey<RetentionPolicy>(p => p.OrgId).OnDelete(DeleteBehavior.Cascade);
     }
 }

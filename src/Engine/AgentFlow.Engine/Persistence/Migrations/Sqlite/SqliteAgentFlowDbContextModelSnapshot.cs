@@ -389,17 +389,6 @@ namespace AgentFlow.Engine.Persistence.Migrations.Sqlite
                     b.HasKey("OrgId");
 
                     b.ToTable("retention_policies", (string)null);
-
-                    b.HasData(
-                        new
-                        {
-                            OrgId = new Guid("00000000-0000-0000-0000-000000000001"),
-                            ArchiveFirst = true,
-                            Enabled = false,
-                            ExcludeTags = "[]",
-                            RetainDays = 365,
-                            UpdatedAt = 1308729802752000000L
-                        });
                 });
 
             modelBuilder.Entity("AgentFlow.Engine.Rules.EmailRule", b =>

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace AgentFlow.Engine.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAgentFlowDbContext))]
-    [Migration("20261127191930_InitialIdentityAndAdmin")]
+    [Migration("20261127192541_InitialIdentityAndAdmin")]
     partial class InitialIdentityAndAdmin
     {
         /// <inheritdoc />
@@ -398,17 +398,6 @@ namespace AgentFlow.Engine.Persistence.Migrations.Postgres
                     b.HasKey("OrgId");
 
                     b.ToTable("retention_policies", (string)null);
-
-                    b.HasData(
-                        new
-                        {
-                            OrgId = new Guid("00000000-0000-0000-0000-000000000001"),
-                            ArchiveFirst = true,
-                            Enabled = false,
-                            ExcludeTags = new List<string>(),
-                            RetainDays = 365,
-                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
-                        });
                 });
 
             modelBuilder.Entity("AgentFlow.Engine.Rules.EmailRule", b =>

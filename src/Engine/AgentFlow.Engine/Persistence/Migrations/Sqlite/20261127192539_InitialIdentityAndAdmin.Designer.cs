@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace AgentFlow.Engine.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAgentFlowDbContext))]
-    [Migration("20261127191928_InitialIdentityAndAdmin")]
+    [Migration("20261127192539_InitialIdentityAndAdmin")]
     partial class InitialIdentityAndAdmin
     {
         /// <inheritdoc />
@@ -392,17 +392,6 @@ namespace AgentFlow.Engine.Persistence.Migrations.Sqlite
                     b.HasKey("OrgId");
 
                     b.ToTable("retention_policies", (string)null);
-
-                    b.HasData(
-                        new
-                        {
-                            OrgId = new Guid("00000000-0000-0000-0000-000000000001"),
-                            ArchiveFirst = true,
-                            Enabled = false,
-                            ExcludeTags = "[]",
-                            RetainDays = 365,
-                            UpdatedAt = 1308729802752000000L
-                        });
                 });
 
             modelBuilder.Entity("AgentFlow.Engine.Rules.EmailRule", b =>

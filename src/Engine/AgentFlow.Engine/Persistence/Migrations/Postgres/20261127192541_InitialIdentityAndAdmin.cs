@@ -1,9 +1,10 @@
 ﻿using System;
+using System.Collections.Generic;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace AgentFlow.Engine.Persistence.Migrations.Sqlite
+namespace AgentFlow.Engine.Persistence.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class InitialIdentityAndAdmin : Migration
@@ -15,16 +16,16 @@ namespace AgentFlow.Engine.Persistence.Migrations.Sqlite
                 name: "audit_log",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    OrgId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Timestamp = table.Column<long>(type: "INTEGER", nullable: false),
-                    Actor = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ActorType = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    Action = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Resource = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
-                    Details = table.Column<string>(type: "TEXT", nullable: false),
-                    Ip = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    RequestId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true)
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrgId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Timestamp = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Actor = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ActorType = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Action = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Resource = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
+                    Details = table.Column<string>(type: "jsonb", nullable: false),
+                    Ip = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    RequestId = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -35,17 +36,17 @@ namespace AgentFlow.Engine.Persistence.Migrations.Sqlite
                 name: "audit_log_archive",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    OrgId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Timestamp = table.Column<long>(type: "INTEGER", nullable: false),
-                    Actor = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ActorType = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    Action = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Resource = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
-                    Details = table.Column<string>(type: "TEXT", nullable: false),
-                    Ip = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    RequestId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
-                    ArchivedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrgId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Timestamp = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Actor = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ActorType = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Action = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Resource = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
+                    Details = table.Column<string>(type: "jsonb", nullable: false),
+                    Ip = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    RequestId = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    ArchivedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -56,9 +57,9 @@ namespace AgentFlow.Engine.Persistence.Migrations.Sqlite
                 name: "bootstrap_marker",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false),
-                    OwnerId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    CompletedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    Id = table.Column<int>(type: "integer", nullable: false),
+                    OwnerId = table.Column<Guid>(type: "uuid", nullable: false),
+                    CompletedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -69,12 +70,12 @@ namespace AgentFlow.Engine.Persistence.Migrations.Sqlite
                 name: "organizations",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Slug = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Plan = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Slug = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Plan = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -85,16 +86,16 @@ namespace AgentFlow.Engine.Persistence.Migrations.Sqlite
                 name: "agents",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    OrgId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
-                    Role = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    Metadata = table.Column<string>(type: "TEXT", nullable: false),
-                    CreatedBy = table.Column<Guid>(type: "TEXT", nullable: true),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrgId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
+                    Role = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Metadata = table.Column<string>(type: "jsonb", nullable: false),
+                    CreatedBy = table.Column<Guid>(type: "uuid", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -111,20 +112,20 @@ namespace AgentFlow.Engine.Persistence.Migrations.Sqlite
                 name: "company_settings",
                 columns: table => new
                 {
-                    OrgId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Domain = table.Column<string>(type: "TEXT", maxLength: 253, nullable: true),
-                    Subdomain = table.Column<string>(type: "TEXT", maxLength: 63, nullable: false),
-                    SmtpHost = table.Column<string>(type: "TEXT", maxLength: 253, nullable: true),
-                    SmtpPort = table.Column<int>(type: "INTEGER", nullable: true),
-                    SmtpUser = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    SmtpPass = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: true),
-                    DkimPrivateKey = table.Column<string>(type: "TEXT", maxLength: 8192, nullable: true),
-                    LogoUrl = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: true),
-                    PrimaryColor = table.Column<string>(type: "TEXT", maxLength: 7, nullable: false),
-                    Plan = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    OrgId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Domain = table.Column<string>(type: "character varying(253)", maxLength: 253, nullable: true),
+                    Subdomain = table.Column<string>(type: "character varying(63)", maxLength: 63, nullable: false),
+                    SmtpHost = table.Column<string>(type: "character varying(253)", maxLength: 253, nullable: true),
+                    SmtpPort = table.Column<int>(type: "integer", nullable: true),
+                    SmtpUser = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    SmtpPass = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: true),
+                    DkimPrivateKey = table.Column<string>(type: "character varying(8192)", maxLength: 8192, nullable: true),
+                    LogoUrl = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    PrimaryColor = table.Column<string>(type: "character varying(7)", maxLength: 7, nullable: false),
+                    Plan = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -141,13 +142,13 @@ namespace AgentFlow.Engine.Persistence.Migrations.Sqlite
                 name: "retention_policies",
                 columns: table => new
                 {
-                    OrgId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
-                    RetainDays = table.Column<int>(type: "INTEGER", nullable: false),
-                    ArchiveFirst = table.Column<bool>(type: "INTEGER", nullable: false),
-                    ExcludeTags = table.Column<string>(type: "TEXT", nullable: false),
-                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    LastAppliedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                    OrgId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    RetainDays = table.Column<int>(type: "integer", nullable: false),
+                    ArchiveFirst = table.Column<bool>(type: "boolean", nullable: false),
+                    ExcludeTags = table.Column<List<string>>(type: "text[]", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LastAppliedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -164,17 +165,17 @@ namespace AgentFlow.Engine.Persistence.Migrations.Sqlite
                 name: "users",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    OrgId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
-                    Role = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    PasswordHash = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    SsoProvider = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    SsoSubject = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    LastLoginAt = table.Column<long>(type: "INTEGER", nullable: true)
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrgId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
+                    Name = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    Role = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    PasswordHash = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    SsoProvider = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    SsoSubject = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LastLoginAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -191,16 +192,16 @@ namespace AgentFlow.Engine.Persistence.Migrations.Sqlite
                 name: "email_rules",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    OrgId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
-                    AgentId = table.Column<Guid>(type: "TEXT", nullable: true),
-                    Conditions = table.Column<string>(type: "TEXT", nullable: false),
-                    Actions = table.Column<string>(type: "TEXT", nullable: false),
-                    Priority = table.Column<int>(type: "INTEGER", nullable: false),
-                    Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrgId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Name = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    AgentId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Conditions = table.Column<string>(type: "jsonb", nullable: false),
+                    Actions = table.Column<string>(type: "jsonb", nullable: false),
+                    Priority = table.Column<int>(type: "integer", nullable: false),
+                    Enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -217,17 +218,17 @@ namespace AgentFlow.Engine.Persistence.Migrations.Sqlite
                 name: "api_keys",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    OrgId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
-                    KeyHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    KeyPrefix = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    Scopes = table.Column<string>(type: "TEXT", nullable: false),
-                    CreatedBy = table.Column<Guid>(type: "TEXT", nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    LastUsedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrgId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Name = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    KeyHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    KeyPrefix = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Scopes = table.Column<List<string>>(type: "text[]", nullable: false),
+                    CreatedBy = table.Column<Guid>(type: "uuid", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LastUsedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -244,15 +245,15 @@ namespace AgentFlow.Engine.Persistence.Migrations.Sqlite
                 name: "refresh_tokens",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    OrgId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    UserId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    FamilyId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    TokenHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    ConsumedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrgId = table.Column<Guid>(type: "uuid", nullable: false),
+                    UserId = table.Column<Guid>(type: "uuid", nullable: false),
+                    FamilyId = table.Column<Guid>(type: "uuid", nullable: false),
+                    TokenHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ConsumedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -268,17 +269,12 @@ namespace AgentFlow.Engine.Persistence.Migrations.Sqlite
             migrationBuilder.InsertData(
                 table: "organizations",
                 columns: new[] { "Id", "CreatedAt", "Name", "Plan", "Slug", "UpdatedAt" },
-                values: new object[] { new Guid("00000000-0000-0000-0000-000000000001"), 1308729802752000000L, "My Company", "self-hosted", "my-company", 1308729802752000000L });
+                values: new object[] { new Guid("00000000-0000-0000-0000-000000000001"), new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), "My Company", "self-hosted", "my-company", new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)) });
 
             migrationBuilder.InsertData(
                 table: "company_settings",
                 columns: new[] { "OrgId", "CreatedAt", "DkimPrivateKey", "Domain", "LogoUrl", "Name", "Plan", "PrimaryColor", "SmtpHost", "SmtpPass", "SmtpPort", "SmtpUser", "Subdomain", "UpdatedAt" },
-                values: new object[] { new Guid("00000000-0000-0000-0000-000000000001"), 1308729802752000000L, null, null, null, "My Company", "self-hosted", "#6366f1", null, null, null, null, "my-company", 1308729802752000000L });
-
-            migrationBuilder.InsertData(
-                table: "retention_policies",
-                columns: new[] { "OrgId", "ArchiveFirst", "Enabled", "ExcludeTags", "LastAppliedAt", "RetainDays", "UpdatedAt" },
-                values: new object[] { new Guid("00000000-0000-0000-0000-000000000001"), true, false, "[]", null, 365, 1308729802752000000L });
+                values: new object[] { new Guid("00000000-0000-0000-0000-000000000001"), new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), null, null, null, "My Company", "self-hosted", "#6366f1", null, null, null, null, "my-company", new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)) });
 
             migrationBuilder.CreateIndex(
                 name: "IX_agents_OrgId_CreatedAt",
