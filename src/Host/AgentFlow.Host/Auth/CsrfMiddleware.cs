@@ -1,19 +1,24 @@
 using System.Security.Cryptography;
 using System.Text;
 using AgentFlow.Host.Errors;
+using Microsoft.AspNetCore.Authorization;
 
 namespace AgentFlow.Host.Auth;
 
 /// <summary>
 /// A request authenticated by the session cookie that changes something must echo the CSRF value of its
 /// session in <c>X-CSRF-Token</c>; a cross-site page can send the cookie but cannot read that value.
-/// Bearer tokens and API keys are not sent by browsers on their own, so they need no CSRF check.
+/// Bearer tokens and API keys are not sent by browsers on their own, so they need no CSRF check. Anonymous
+/// routes (login, bootstrap, logout) are exempt: a stale cookie must not block signing in again, and
+/// refresh checks its own cookie.
 /// </summary>
 internal sealed class CsrfMiddleware(RequestDelegate next)
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (AuthFailure.ViaCookie(context) && context.User.Identity?.IsAuthenticated == true && !HttpMethods.IsGet(context.Request.Method)
+        if (AuthFailure.ViaCookie(context) && context.User.Identity?.IsAuthenticated == true
+            && context.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is null
+            && !HttpMethods.IsGet(context.Request.Method)
             && !HttpMethods.IsHead(context.Request.Method) && !HttpMethods.IsOptions(context.Request.Method))
         {
             var expected = context.User.FindFirst(AgentFlowClaims.Csrf)?.Value;
