@@ -40,7 +40,7 @@ internal sealed partial class DatabaseInitializer(
             return;
         }
 
-        LogNoUsers(logger);
+        LogNoUsers(logger, """curl -X POST http://localhost:5080/auth/bootstrap -H 'Content-Type: application/json' -d '{"companyName":"Acme","email":"you@example.com","password":"at-least-8-chars"}'""");
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -50,8 +50,7 @@ internal sealed partial class DatabaseInitializer(
     private static partial void LogBootstrapped(ILogger logger, string email);
 
     [LoggerMessage(EventId = 5002, EventName = "NoUsersYet", Level = LogLevel.Warning,
-        Message = "No users yet. Create the owner with: curl -X POST http://localhost:5080/auth/bootstrap -H 'Content-Type: application/json' " +
-                  "-d '{{\"companyName\":\"Acme\",\"email\":\"you@example.com\",\"password\":\"at-least-8-chars\"}}' — or run `dotnet run --project src/Host -- setup`, " +
-                  "or set AgentFlow__Bootstrap__AdminEmail and AgentFlow__Bootstrap__AdminPassword")]
-    private static partial void LogNoUsers(ILogger logger);
+        Message = "No users yet. Create the owner with: {Command} — or run `dotnet run --project src/Host -- setup`, " +
+                  "or set AgentFlow__Bootstrap__AdminEmail and AgentFlow__Bootstrap__AdminPassword before starting")]
+    private static partial void LogNoUsers(ILogger logger, string command);
 }

@@ -7,7 +7,8 @@ if (args.Length > 0 && CliApp.Handles(args[0]))
     return await CliApp.RunAsync(args);
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json ships next to the binary; the working directory is only for data and agentflow.json.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddAgentFlowHost();
 var app = builder.Build();
 app.UseAgentFlowHost();

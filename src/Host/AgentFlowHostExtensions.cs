@@ -27,7 +27,7 @@ internal static class AgentFlowHostExtensions
 
     public static WebApplicationBuilder AddAgentFlowHost(this WebApplicationBuilder builder)
     {
-        builder.Configuration.InsertSetupFile(builder.Environment.ContentRootPath);
+        builder.Configuration.InsertSetupFile(Directory.GetCurrentDirectory());
         var services = builder.Services;
         var configuration = builder.Configuration;
         services.AddAgentFlowEngine(configuration);

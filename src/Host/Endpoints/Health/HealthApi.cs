@@ -15,8 +15,7 @@ internal static class HealthApi
         typeof(HealthApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? typeof(HealthApi).Assembly.GetName().Version?.ToString() ?? "unknown";
 
-    // Process uptime: measured from when the Host type was first touched, i.e. start-up.
-    private static readonly double StartedAtSeconds = Environment.TickCount64 / 1000.0;
+    private static readonly DateTimeOffset ProcessStarted = new(System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime());
 
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder routes)
     {
@@ -25,8 +24,8 @@ internal static class HealthApi
         return routes;
     }
 
-    private static Ok<HealthResponse> GetHealth() =>
-        TypedResults.Ok(new HealthResponse("ok", Version, Math.Round(Environment.TickCount64 / 1000.0 - StartedAtSeconds, 1)));
+    private static Ok<HealthResponse> GetHealth(TimeProvider time) =>
+        TypedResults.Ok(new HealthResponse("ok", Version, Math.Round((time.GetUtcNow() - ProcessStarted).TotalSeconds, 1)));
 
     private static async Task<Results<Ok<ReadyResponse>, JsonHttpResult<ReadyResponse>>> GetReady(HealthCheckService health, CancellationToken cancellationToken)
     {
