@@ -78,7 +78,7 @@ internal static class AgentFlowHostExtensions
         services.AddScoped<AuditContext>();
         services.AddAuthentication(AuthSchemes.Selector)
             .AddPolicyScheme(AuthSchemes.Selector, "API key or bearer token", o =>
-                o.ForwardDefaultSelector = context => context.Request.Headers.ContainsKey(AuthHeaders.ApiKey) ? AuthSchemes.ApiKey : AuthSchemes.Bearer)
+                o.ForwardDefaultSelector = context => ApiKeyAuthenticationHandler.CarriesApiKey(context.Request) ? AuthSchemes.ApiKey : AuthSchemes.Bearer)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthSchemes.ApiKey, _ => { })
             .AddJwtBearer(AuthSchemes.Bearer, _ => { });
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>, ConfigureJwtBearer>();

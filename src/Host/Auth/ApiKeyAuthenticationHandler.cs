@@ -6,7 +6,10 @@ using Microsoft.Extensions.Options;
 
 namespace AgentFlow.Host.Auth;
 
-/// <summary>Authenticates <c>X-API-Key: ek_…</c> as the key's creator, with the role its scopes allow.</summary>
+/// <summary>
+/// Authenticates <c>X-API-Key: ek_…</c> (or <c>Authorization: Bearer ek_…</c>, which agent runtimes send) as the
+/// key's creator, with the role its scopes allow.
+/// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
@@ -16,7 +19,7 @@ internal sealed class ApiKeyAuthenticationHandler(
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var presented = Request.Headers[AuthHeaders.ApiKey].ToString();
+        var presented = PresentedKey(Request);
         if (string.IsNullOrEmpty(presented))
         {
             return AuthenticateResult.NoResult();
@@ -30,5 +33,20 @@ internal sealed class ApiKeyAuthenticationHandler(
         }
 
         return AuthenticateResult.Success(new AuthenticationTicket(CallerPrincipal.Create(caller, AuthSchemes.ApiKey), AuthSchemes.ApiKey));
+    }
+
+    /// <summary>Whether the request carries an API key rather than a JWT; decides which scheme authenticates it.</summary>
+    public static bool CarriesApiKey(HttpRequest request) => !string.IsNullOrEmpty(PresentedKey(request));
+
+    private static string PresentedKey(HttpRequest request)
+    {
+        var header = request.Headers[AuthHeaders.ApiKey].ToString();
+        if (!string.IsNullOrEmpty(header))
+        {
+            return header;
+        }
+
+        var authorization = request.Headers.Authorization.ToString();
+        return authorization.StartsWith("Bearer " + SecretTokens.ApiKeyPrefix, StringComparison.Ordinal) ? authorization["Bearer ".Length..] : string.Empty;
     }
 }
