@@ -19,6 +19,7 @@ results_dir="$root/artifacts/test-results"
 step() { printf '==> %s\n' "$*"; }
 warn() { printf 'warning: %s\n' "$*"; }
 is_root() { [[ $(id -u) -eq 0 ]]; }
+export DOTNET_NOLOGO=${DOTNET_NOLOGO:-1}
 
 # ---------------------------------------------------------------------------------------------------------------
 # System packages. Each entry is "<apt package>|<shell test that succeeds when it is already there>".
