@@ -30,6 +30,9 @@ internal static class AgentFlowHostExtensions
         builder.Configuration.InsertSetupFile(Directory.GetCurrentDirectory());
         var services = builder.Services;
         var configuration = builder.Configuration;
+        // Hosted services start in registration order: the database must be migrated before the Engine's
+        // background jobs (retention) make their first pass.
+        services.AddHostedService<DatabaseInitializer>();
         services.AddAgentFlowEngine(configuration);
 
         services.AddOptions<HttpOptions>().Bind(configuration.GetSection(HttpOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
@@ -86,7 +89,6 @@ internal static class AgentFlowHostExtensions
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ApiAuthorizationResultHandler>();
 
         services.AddHealthChecks().AddDbContextCheck<AgentFlowDbContext>("database");
-        services.AddHostedService<DatabaseInitializer>();
         services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiSecurityTransformer>());
         return builder;
     }

@@ -26,7 +26,20 @@ internal sealed partial class DatabaseInitializer(
         }
 
         var bootstrapper = services.GetRequiredService<BootstrapService>();
-        if (await bootstrapper.IsBootstrappedAsync(cancellationToken))
+        bool bootstrapped;
+        try
+        {
+            bootstrapped = await bootstrapper.IsBootstrappedAsync(cancellationToken);
+        }
+        catch (Exception exception) when (!database.Value.MigrateOnStart && exception is not OperationCanceledException)
+        {
+            // Without migrations at start the database is someone else's job: the Host still starts, and /ready
+            // answers 503 until the database does, instead of the process crash-looping under its orchestrator.
+            LogDatabaseUnavailable(logger, exception);
+            return;
+        }
+
+        if (bootstrapped)
         {
             return;
         }
@@ -44,6 +57,10 @@ internal sealed partial class DatabaseInitializer(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 5003, EventName = "DatabaseUnavailableAtStart", Level = LogLevel.Warning,
+        Message = "The database did not answer at start; skipped the first-owner check. /ready reports 503 until it answers")]
+    private static partial void LogDatabaseUnavailable(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 5001, EventName = "OwnerBootstrapped", Level = LogLevel.Information,
         Message = "Created the owner account {Email} from AgentFlow:Bootstrap settings")]

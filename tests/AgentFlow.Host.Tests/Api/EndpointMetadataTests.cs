@@ -1,0 +1,128 @@
+using AgentFlow.Engine.Identity;
+using AgentFlow.Host.Auth;
+using AgentFlow.Host.Middleware;
+using AgentFlow.Host.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AgentFlow.Host.Tests.Api;
+
+/// <summary>
+/// Guards over the real endpoint table: no route can be added without deciding who may call it, and no
+/// mutating route without naming its audit action.
+/// </summary>
+public abstract class EndpointMetadataTests<TFixture>(TFixture host) : IClassFixture<TFixture>
+    where TFixture : AgentFlowHostFixture
+{
+    private static readonly string[] MutatingMethods = [HttpMethods.Post, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete];
+
+    // The SSO callbacks only answer 501 until SAML/OIDC are configured; there is nothing to audit yet.
+    private static readonly string[] NotImplementedStubs = ["/auth/saml/", "/auth/oidc/"];
+
+    [Fact]
+    public void EndpointTable_ContainsTheApiRoutes()
+    {
+        var routes = Endpoints().Select(e => Route(e)).ToHashSet(StringComparer.Ordinal);
+
+        foreach (var expected in new[] { "/api/agents", "/api/audit", "/api/rules", "/api/settings", "/api/retention", "/api/stats", "/auth/login", "/health", "/ready" })
+        {
+            Assert.Contains(expected, routes);
+        }
+    }
+
+    [Fact]
+    public void EveryMutatingApiAndAuthRoute_DeclaresAnAuditAction()
+    {
+        var missing = Endpoints()
+            .Where(e => IsApiOrAuth(e) && Methods(e).Intersect(MutatingMethods, StringComparer.OrdinalIgnoreCase).Any())
+            .Where(e => !NotImplementedStubs.Any(stub => Route(e).StartsWith(stub, StringComparison.Ordinal)))
+            .Where(e => e.Metadata.GetMetadata<AuditActionMetadata>() is null)
+            .Select(Describe)
+            .ToList();
+
+        Assert.True(missing.Count == 0, "Mutating routes without an audit action: " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public void AuditActions_AreDottedNamesUniquePerRoute()
+    {
+        var audited = Endpoints().Select(e => (Endpoint: e, Action: e.Metadata.GetMetadata<AuditActionMetadata>()?.Action)).Where(x => x.Action is not null).ToList();
+
+        Assert.NotEmpty(audited);
+        Assert.All(audited, x => Assert.Matches("^[a-z_]+\\.[a-z_]+$", x.Action!));
+        var duplicates = audited.GroupBy(x => x.Action).Where(g => g.Count() > 1).Select(g => $"{g.Key}: {string.Join(", ", g.Select(x => Describe(x.Endpoint)))}").ToList();
+        Assert.True(duplicates.Count == 0, "Audit actions used by more than one route: " + string.Join("; ", duplicates));
+    }
+
+    [Fact]
+    public void EveryRoute_AllowsAnonymousOrRequiresARole()
+    {
+        var undecided = Endpoints()
+            .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null && e.Metadata.GetMetadata<RequiredRoleMetadata>() is null)
+            .Select(Describe)
+            .ToList();
+
+        Assert.True(undecided.Count == 0, "Routes with neither AllowAnonymous nor a required role: " + string.Join(", ", undecided));
+    }
+
+    [Fact]
+    public void RoleRoutes_AreEnforcedByTheMatchingPolicyAndNotAlsoAnonymous()
+    {
+        var wrong = new List<string>();
+        foreach (var endpoint in Endpoints())
+        {
+            if (endpoint.Metadata.GetMetadata<RequiredRoleMetadata>() is not { } role)
+            {
+                continue;
+            }
+
+            // The metadata is only a label; the policy is what the authorization middleware enforces.
+            var policies = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).ToList();
+            if (!policies.Contains(RolePolicies.Name(role.Role)) || endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+            {
+                wrong.Add($"{Describe(endpoint)} (role {role.Role.ToName()}, policies [{string.Join(", ", policies)}])");
+            }
+        }
+
+        Assert.True(wrong.Count == 0, "Role routes not enforced as declared: " + string.Join("; ", wrong));
+    }
+
+    [Theory]
+    [InlineData("DELETE", "/api/agents/{id:guid}", UserRole.Admin)]
+    [InlineData("POST", "/api/agents", UserRole.Member)]
+    [InlineData("GET", "/api/audit", UserRole.Admin)]
+    [InlineData("PATCH", "/api/settings", UserRole.Admin)]
+    [InlineData("GET", "/api/settings", UserRole.Viewer)]
+    [InlineData("PUT", "/api/retention", UserRole.Owner)]
+    [InlineData("GET", "/api/retention", UserRole.Admin)]
+    [InlineData("POST", "/api/rules", UserRole.Member)]
+    [InlineData("DELETE", "/api/users/{id:guid}", UserRole.Owner)]
+    public void Route_RequiresTheDocumentedRole(string method, string route, UserRole role)
+    {
+        var endpoint = Assert.Single(Endpoints(), e => Route(e) == route && Methods(e).Contains(method, StringComparer.OrdinalIgnoreCase));
+
+        Assert.Equal(role, endpoint.Metadata.GetMetadata<RequiredRoleMetadata>()?.Role);
+    }
+
+    private List<RouteEndpoint> Endpoints()
+    {
+        host.SkipIfUnavailable();
+        return [.. host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()];
+    }
+
+    // Group routes mapped at "/" come out as "/api/agents/"; compare without the trailing slash.
+    private static string Route(RouteEndpoint endpoint) => "/" + (endpoint.RoutePattern.RawText ?? string.Empty).Trim('/');
+
+    private static IReadOnlyList<string> Methods(RouteEndpoint endpoint) => endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [];
+
+    private static bool IsApiOrAuth(RouteEndpoint endpoint) =>
+        Route(endpoint).StartsWith("/api/", StringComparison.Ordinal) || Route(endpoint).StartsWith("/auth/", StringComparison.Ordinal);
+
+    private static string Describe(RouteEndpoint endpoint) => $"{string.Join("|", Methods(endpoint))} {Route(endpoint)}";
+}
+
+public sealed class SqliteEndpointMetadataTests(SqliteHostFixture host) : EndpointMetadataTests<SqliteHostFixture>(host);
+
+public sealed class PostgresEndpointMetadataTests(PostgresHostFixture host) : EndpointMetadataTests<PostgresHostFixture>(host);
