@@ -44,7 +44,7 @@ internal sealed class ClientRateLimiter : IDisposable
                 AutoReplenishment = true,
             })
             : RateLimitPartition.GetNoLimiter("not-sensitive"));
-        Limiter = PartitionedRateLimiter.CreateChained(_general, _sensitive);
+        Limiter = new AttemptOnlyLimiter(PartitionedRateLimiter.CreateChained(_general, _sensitive));
     }
 
     public PartitionedRateLimiter<HttpContext> Limiter { get; }
@@ -85,6 +85,55 @@ internal sealed class ClientRateLimiter : IDisposable
         HttpMethods.IsPost(context.Request.Method) && SensitivePaths.Any(p => context.Request.Path.Equals(p, StringComparison.OrdinalIgnoreCase));
 
     private static string ClientKey(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+}
+
+/// <summary>
+/// The framework's middleware asks the limiter twice when the first attempt fails (an immediate attempt, then a
+/// queued wait). We never queue, and the chained limiter would charge the general bucket again on the second
+/// call, so the "wait" repeats the first answer (with its Retry-After) and charges nothing.
+/// </summary>
+internal sealed class AttemptOnlyLimiter(PartitionedRateLimiter<HttpContext> inner) : PartitionedRateLimiter<HttpContext>
+{
+    private const string RetryAfterKey = "agentflow.rate-limit.retry-after";
+
+    public override RateLimiterStatistics? GetStatistics(HttpContext resource) => inner.GetStatistics(resource);
+
+    protected override RateLimitLease AttemptAcquireCore(HttpContext resource, int permitCount)
+    {
+        var lease = inner.AttemptAcquire(resource, permitCount);
+        if (!lease.IsAcquired)
+        {
+            resource.Items[RetryAfterKey] = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : null;
+        }
+
+        return lease;
+    }
+
+    protected override ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext resource, int permitCount, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<RateLimitLease>(new RejectedLease(resource.Items[RetryAfterKey] as TimeSpan?));
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private sealed class RejectedLease(TimeSpan? retryAfter) : RateLimitLease
+    {
+        public override bool IsAcquired => false;
+
+        public override IEnumerable<string> MetadataNames => retryAfter is null ? [] : [MetadataName.RetryAfter.Name];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = metadataName == MetadataName.RetryAfter.Name ? retryAfter : null;
+            return metadata is not null;
+        }
+    }
 }
 
 /// <summary>Adds <c>X-RateLimit-Limit</c> and <c>X-RateLimit-Remaining</c> to every limited response, not only to 429s.</summary>
