@@ -2,6 +2,7 @@ using AgentFlow.Engine.Errors;
 using AgentFlow.Engine.Paging;
 using AgentFlow.Engine.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace AgentFlow.Engine.Identity;
 
@@ -63,10 +64,12 @@ public sealed class UserService(AgentFlowDbContext db, IPasswordHasher hasher, I
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, cancellationToken)
             ?? throw new ResourceNotFoundException("User", id.ToString());
         EnsureMayManage(actor, user);
+        var removesOwner = role is { } changed && changed != user.Role && user.Role == UserRole.Owner;
+        await using var ownersLock = removesOwner ? await LockOwnersAsync(user.OrgId, cancellationToken) : null;
         if (role is { } newRole && newRole != user.Role)
         {
             EnsureMayGrant(actor, newRole);
-            if (user.Role == UserRole.Owner)
+            if (removesOwner)
             {
                 await EnsureAnotherOwnerAsync(user.Id, cancellationToken);
             }
@@ -88,6 +91,11 @@ public sealed class UserService(AgentFlowDbContext db, IPasswordHasher hasher, I
 
         user.UpdatedAt = time.GetUtcNow();
         await SaveAsync(cancellationToken);
+        if (ownersLock is not null)
+        {
+            await ownersLock.CommitAsync(cancellationToken);
+        }
+
         changes.UserChanged(user.Id);
         return user;
     }
@@ -102,13 +110,19 @@ public sealed class UserService(AgentFlowDbContext db, IPasswordHasher hasher, I
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, cancellationToken)
             ?? throw new ResourceNotFoundException("User", id.ToString());
         EnsureMayManage(actor, user);
-        if (user.Role == UserRole.Owner)
+        await using var ownersLock = user.Role == UserRole.Owner ? await LockOwnersAsync(user.OrgId, cancellationToken) : null;
+        if (ownersLock is not null)
         {
             await EnsureAnotherOwnerAsync(user.Id, cancellationToken);
         }
 
         db.Users.Remove(user);
         await db.SaveChangesAsync(cancellationToken);
+        if (ownersLock is not null)
+        {
+            await ownersLock.CommitAsync(cancellationToken);
+        }
+
         changes.UserChanged(user.Id);
     }
 
@@ -146,6 +160,26 @@ public sealed class UserService(AgentFlowDbContext db, IPasswordHasher hasher, I
         if (target.Role > actor.Role)
         {
             throw new OperationNotAllowedException("ROLE_ESCALATION", $"A {actor.Role.ToName()} cannot change a {target.Role.ToName()}.");
+        }
+    }
+
+    /// <summary>
+    /// Starts a transaction holding the organisation's row lock. Removing an owner is check-then-act: without the
+    /// lock, two owners demoting or deleting each other at once both see the other remain and leave none.
+    /// </summary>
+    private async Task<IDbContextTransaction> LockOwnersAsync(Guid orgId, CancellationToken cancellationToken)
+    {
+        var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            // A no-op write: PostgreSQL locks the row until commit; SQLite takes its one writer lock.
+            await db.Organizations.Where(o => o.Id == orgId).ExecuteUpdateAsync(s => s.SetProperty(o => o.UpdatedAt, o => o.UpdatedAt), cancellationToken);
+            return transaction;
+        }
+        catch
+        {
+            await transaction.DisposeAsync();
+            throw;
         }
     }
 
