@@ -70,6 +70,36 @@ public abstract partial class ApiKeysApiTests<TFixture>(TFixture host) : IClassF
     }
 
     [Fact]
+    public async Task Key_AuthenticatesAsBearerToken_AsAgentRuntimesSendIt()
+    {
+        var tenant = await host.CreateTenantAsync();
+        var (_, plaintext) = await tenant.Owner.CreateApiKeyAsync(["write"]);
+        using var client = host.CreateBareClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", plaintext);
+
+        var me = await (await client.GetAsync("/auth/me")).AssertSuccessAsync();
+        var created = await client.PostAsJsonAsync("/api/agents", new { name = "made-by-bearer-key" });
+
+        Assert.Equal("apikey", me.GetProperty("authMethod").GetString()?.ToLowerInvariant());
+        Assert.Equal("member", me.GetProperty("role").GetString());
+        await created.AssertSuccessAsync(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task Key_RevokedKeyAsBearerToken_Returns401InvalidApiKey()
+    {
+        var tenant = await host.CreateTenantAsync();
+        var (id, plaintext) = await tenant.Owner.CreateApiKeyAsync(["read"]);
+        await (await tenant.Owner.Client.DeleteAsync($"/api/api-keys/{id}")).AssertSuccessAsync();
+        using var client = host.CreateBareClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", plaintext);
+
+        var response = await client.GetAsync("/api/agents");
+
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "INVALID_API_KEY");
+    }
+
+    [Fact]
     public async Task ReadKey_CanListAgentsButNotCreate()
     {
         var tenant = await host.CreateTenantAsync();
