@@ -116,6 +116,21 @@ public sealed partial class Argon2PasswordHasherTests
         Assert.Equal(PasswordVerification.Failed, Hasher.Verify(Password, string.Join('$', parts)));
     }
 
+    // A corrupt or planted row must not make a login throw, allocate gigabytes or run for hours.
+    [Theory]
+    [InlineData("m=2147483647,t=2,p=1")]
+    [InlineData("m=4194304,t=2,p=1")]
+    [InlineData("m=19456,t=2147483647,p=1")]
+    [InlineData("m=19456,t=1000,p=1")]
+    [InlineData("m=-19456,t=2,p=1")]
+    public void Verify_AbsurdParameters_ReturnsFailedWithoutThrowing(string parameters)
+    {
+        var parts = Hasher.Hash(Password).Split('$');
+        parts[3] = parameters;
+
+        Assert.Equal(PasswordVerification.Failed, Hasher.Verify(Password, string.Join('$', parts)));
+    }
+
     [Fact]
     public void Verify_HashMadeWithWeakerParameters_ReturnsSuccessRehashNeeded()
     {
