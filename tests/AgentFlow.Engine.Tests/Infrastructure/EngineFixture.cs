@@ -135,7 +135,7 @@ public abstract class EngineFixture : IAsyncLifetime
         return user;
     }
 
-    /// <summary>One row of every org-owned kind for the organisation, written from its own scope (OrgId left empty to be stamped).</summary>
+    /// <summary>One row of every org-owned kind for the organisation (its settings exist already), written from its own scope (OrgId left empty to be stamped).</summary>
     public async Task SeedTenantRowsAsync(Guid orgId)
     {
         var owner = await AddUserAsync(orgId, UserRole.Owner);
@@ -157,6 +157,15 @@ public abstract class EngineFixture : IAsyncLifetime
         });
         db.AuditEntries.Add(new AuditEntry { Id = Guid.CreateVersion7(now), Timestamp = now, Actor = owner.Id.ToString(), ActorType = ActorTypes.User, Action = "agent.create", Resource = "agents" });
         db.EmailRules.Add(new EmailRule { Id = Guid.CreateVersion7(now), Name = "rule", CreatedAt = now, UpdatedAt = now });
+        db.RefreshTokens.Add(new RefreshToken
+        {
+            Id = Guid.CreateVersion7(now),
+            UserId = owner.Id,
+            FamilyId = Guid.CreateVersion7(now),
+            TokenHash = SecretTokens.Sha256Hex(SecretTokens.NewOpaqueToken()),
+            CreatedAt = now,
+            ExpiresAt = now + RefreshTokenService.Lifetime,
+        });
         await db.SaveChangesAsync();
     }
 
