@@ -75,7 +75,7 @@ public sealed class OrganizationProvisionerTests(SqliteEngineFixture engine) : I
         var first = await engine.CreateOrganizationAsync();
         await using (var scope = engine.CreateScope(first))
         {
-            await scope.ServiceProvider.GetRequiredService<SettingsService>().UpdateAsync(SettingsServiceCommands.Empty with { Subdomain = taken });
+            await scope.ServiceProvider.GetRequiredService<SettingsService>().UpdateAsync(SettingsCommands.Nothing with { Subdomain = taken });
         }
 
         await Assert.ThrowsAsync<ResourceConflictException>(() => engine.CreateOrganizationAsync(taken));
@@ -93,10 +93,4 @@ public sealed class OrganizationProvisionerTests(SqliteEngineFixture engine) : I
 
         Assert.Contains("name", error.Errors.Keys);
     }
-}
-
-/// <summary>Settings commands for tests: start from nothing changed and set what matters.</summary>
-internal static class SettingsServiceCommands
-{
-    public static readonly UpdateSettingsCommand Empty = new(null, null, null, null, null, null, null, null, null, null);
 }
