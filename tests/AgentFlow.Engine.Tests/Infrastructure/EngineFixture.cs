@@ -69,8 +69,17 @@ public abstract class EngineFixture : IAsyncLifetime
         services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time));
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
 
-        await using var scope = _services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+        try
+        {
+            await using var scope = _services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+        }
+        catch
+        {
+            // A fixture that failed to start is never disposed by its user: leave no file or database behind.
+            await DisposeAsync();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()
