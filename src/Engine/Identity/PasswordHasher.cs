@@ -32,6 +32,11 @@ internal sealed class Argon2PasswordHasher : IPasswordHasher
     private const int HashBytes = 32;
     private const string Prefix = "$argon2id$v=19$";
 
+    // Bounds on what a stored hash may ask for: far above anything this hasher writes, low enough that a corrupt or
+    // planted row cannot make one login allocate gigabytes or run for hours.
+    private const int MaxMemoryKib = 1024 * 1024;
+    private const int MaxPasses = 16;
+
     private readonly Argon2Parameters _parameters;
     private readonly PasswordBasedKeyDerivationAlgorithm _algorithm;
 
@@ -60,7 +65,17 @@ internal sealed class Argon2PasswordHasher : IPasswordHasher
         var algorithm = memory == _parameters.MemorySize && passes == _parameters.NumberOfPasses
             ? _algorithm
             : PasswordBasedKeyDerivationAlgorithm.Argon2id(new Argon2Parameters { DegreeOfParallelism = 1, MemorySize = memory, NumberOfPasses = passes });
-        var actual = algorithm.DeriveBytes(Encoding.UTF8.GetBytes(password), salt, expected.Length);
+        byte[] actual;
+        try
+        {
+            actual = algorithm.DeriveBytes(Encoding.UTF8.GetBytes(password), salt, expected.Length);
+        }
+        catch (CryptographicException)
+        {
+            // libsodium refused the parameters or could not allocate: the hash cannot match.
+            return PasswordVerification.Failed;
+        }
+
         if (!CryptographicOperations.FixedTimeEquals(actual, expected))
         {
             return PasswordVerification.Failed;
@@ -113,7 +128,7 @@ internal sealed class Argon2PasswordHasher : IPasswordHasher
             return false;
         }
 
-        return memory >= 8 && passes >= 1 && salt.Length == SaltBytes && hash.Length >= 16;
+        return memory is >= 8 and <= MaxMemoryKib && passes is >= 1 and <= MaxPasses && salt.Length == SaltBytes && hash.Length is >= 16 and <= 64;
     }
 
     // PHC strings use standard base64 without padding.

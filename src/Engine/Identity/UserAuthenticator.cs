@@ -11,7 +11,9 @@ public sealed class UserAuthenticator(AgentFlowDbContext db, IPasswordHasher has
         var normalized = email.Trim().ToLowerInvariant();
         var user = await db.Users.IgnoreQueryFilters().FirstOrDefaultAsync(u => u.Email == normalized, cancellationToken);
         var verification = hasher.Verify(password, user?.PasswordHash ?? decoy.Hash);
-        if (user is null || verification == PasswordVerification.Failed)
+
+        // A user without a password (SSO only) was checked against the decoy too, for the timing: never let that pass.
+        if (user?.PasswordHash is null || verification == PasswordVerification.Failed)
         {
             return null;
         }
@@ -30,7 +32,8 @@ public sealed class UserAuthenticator(AgentFlowDbContext db, IPasswordHasher has
 /// <summary>A hash of no one's password, computed once, verified against when the email is unknown.</summary>
 public sealed class PasswordDecoy(IPasswordHasher hasher)
 {
-    private readonly Lazy<string> _hash = new(() => hasher.Hash("decoy-password-for-unknown-users"));
+    // A random password per process: a fixed one in the source would be a password that verifies.
+    private readonly Lazy<string> _hash = new(() => hasher.Hash(SecretTokens.NewOpaqueToken()));
 
     public string Hash => _hash.Value;
 }
