@@ -45,11 +45,13 @@ internal sealed class AuditMiddleware(RequestDelegate next)
 
         var (actor, actorType) = audit.Actor is { } explicitActor ? (explicitActor, ActorTypes.User) : user.AuditActor();
         var resource = audit.Resource ?? DefaultResource(context, action);
-        var details = audit.Details.Count > 0 ? audit.Details : null;
-        if (details is null && user.FindFirstValue(AgentFlowClaims.ApiKeyId) is not null)
+        if (actorType == ActorTypes.ApiKey)
         {
-            details = new Dictionary<string, object?> { ["onBehalfOf"] = user.FindFirstValue(AgentFlowClaims.Subject) };
+            // The actor is the key; keep the user it acts for, so either can be traced.
+            audit.Details["onBehalfOf"] = user.FindFirstValue(AgentFlowClaims.Subject);
         }
+
+        var details = audit.Details.Count > 0 ? audit.Details : null;
 
         // The client already has its answer; the audit entry must still be written even if it disconnects now.
         await log.AppendAsync(new AuditRecord(orgId.Value, actor, actorType, action, resource,

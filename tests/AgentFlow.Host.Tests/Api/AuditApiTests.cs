@@ -131,6 +131,22 @@ public abstract class AuditApiTests<TFixture>(TFixture host) : IClassFixture<TFi
     }
 
     [Fact]
+    public async Task CreateWithApiKey_KeepsHandlerDetailsAndTheUserBehindTheKey()
+    {
+        var tenant = await host.CreateTenantAsync();
+        var created = await (await tenant.Owner.Client.PostAsJsonAsync("/api/api-keys", new { name = "ci", scopes = new List<string> { "write" } }))
+            .AssertSuccessAsync(HttpStatusCode.Created);
+        using var keyClient = host.CreateClient();
+        keyClient.DefaultRequestHeaders.Add("X-API-Key", created.GetProperty("data").GetProperty("plaintext").GetString());
+
+        await (await keyClient.PostAsJsonAsync("/api/agents", new { name = "made-by-key" })).AssertSuccessAsync(HttpStatusCode.Created);
+
+        var entry = Assert.Single(await tenant.Owner.Client.AuditEntriesAsync("action=agent.create"));
+        Assert.Equal("made-by-key", entry.GetProperty("details").GetProperty("name").GetString());
+        Assert.Equal(tenant.Owner.Id.ToString(), entry.GetProperty("details").GetProperty("onBehalfOf").GetString());
+    }
+
+    [Fact]
     public async Task FailedMutations_WriteNoEntry()
     {
         var tenant = await host.CreateTenantAsync();
