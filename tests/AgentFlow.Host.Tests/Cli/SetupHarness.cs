@@ -29,6 +29,11 @@ internal sealed class SetupHarness : IDisposable
 
     public Dictionary<string, string> Variables { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The working directory setup sees; <see cref="Directory"/> unless a test moves it.</summary>
+    public string WorkingDirectory { get; set; }
+
+    public SetupHarness() => WorkingDirectory = Directory;
+
     public string PathOf(string fileName) => Path.Combine(Directory, fileName);
 
     public string Read(string fileName) => File.ReadAllText(PathOf(fileName));
@@ -51,7 +56,7 @@ internal sealed class SetupHarness : IDisposable
             Out = new AnsiConsoleOutput(output),
         });
         console.Profile.Width = 400;
-        var environment = new CliEnvironment(console, output, output, CanPrompt: false, name => Variables.GetValueOrDefault(name), Directory);
+        var environment = new CliEnvironment(console, output, output, CanPrompt: false, name => Variables.GetValueOrDefault(name), WorkingDirectory);
         var exitCode = await CliApp.RunAsync(args, environment, TestContext.Current.CancellationToken);
         return new CliRun(exitCode, output.ToString());
     }

@@ -37,7 +37,8 @@ internal static class SetupCommand
         var domain = new Option<string?>("--domain") { Description = "Public host name, e.g. agentflow.example.com (optional).", HelpName = "host" };
         var output = new Option<string?>("--output", "-o")
         {
-            Description = "Folder for agentflow.json and the deployment files, where the Host will run (default: the current directory).",
+            Description = "Folder for agentflow.json and the deployment files, where the Host will run (default: the current directory; " +
+                          "for docker, fly and railway the repository root above it, the Docker build context).",
             HelpName = "folder",
         };
         var nonInteractive = new Option<bool>("--non-interactive") { Description = "Never prompt: fail and list the missing values instead (for CI and Docker)." };
@@ -158,7 +159,12 @@ internal sealed class SetupRun(CliEnvironment environment, bool nonInteractive)
         try
         {
             var applied = await StepAsync("Applying migrations…", () => engine.MigrateAsync(cancellationToken));
-            Done(applied == 0 ? "Database schema is up to date" : $"Applied {applied} migrations");
+            Done(applied switch
+            {
+                0 => "Database schema is up to date",
+                1 => "Applied 1 migration",
+                _ => $"Applied {applied} migrations",
+            });
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

@@ -11,7 +11,7 @@ internal sealed class SetupPrompter(IAnsiConsole console, string workingDirector
     public async Task<SetupInput> CompleteAsync(SetupInput input, CancellationToken cancellationToken)
     {
         console.Write(new Rule("[bold]AgentFlow setup[/]").LeftJustified());
-        console.MarkupLine("[grey]Creates the database, the owner account and the configuration. Ctrl+C cancels; nothing is saved before the last step.[/]");
+        console.MarkupLine("[grey]Creates the database, the owner account and the configuration. Nothing changes until you confirm; Ctrl+C cancels.[/]");
         console.WriteLine();
 
         if (string.IsNullOrWhiteSpace(input.Company))
@@ -109,7 +109,9 @@ internal sealed class SetupPrompter(IAnsiConsole console, string workingDirector
         {
             input = input with
             {
-                Output = await console.PromptAsync(new TextPrompt<string>("Output folder:").DefaultValue(workingDirectory), cancellationToken),
+                Output = await console.PromptAsync(
+                    new TextPrompt<string>("Output folder:").DefaultValue(SourceTree.DefaultOutput(SetupValidator.ParseTarget(input.Target ?? "local"), workingDirectory)),
+                    cancellationToken),
             };
         }
 

@@ -7,8 +7,6 @@ namespace AgentFlow.Host.Cli.Setup;
 /// <summary>What setup shows: the recap before it starts and the summary with the next commands after it is done.</summary>
 internal static class SetupReport
 {
-    private const string HostProjectFile = "src/Host/AgentFlow.Host/AgentFlow.Host.csproj";
-
     public static IRenderable AnswersTable(SetupAnswers answers, SetupFilePlan plan)
     {
         var table = new Table().Border(TableBorder.Rounded).HideHeaders().AddColumn("").AddColumn("");
@@ -39,7 +37,7 @@ internal static class SetupReport
             ? (FormattableString)$"  {"owner",-6}{answers.AdminEmail} [grey](sign in with the password you chose)[/]"
             : $"  {"owner",-6}unchanged: the database already had users; sign in with an existing account");
 
-        if (answers.Target != DeploymentTarget.Local && FindRepositoryRoot(answers.OutputDirectory) != answers.OutputDirectory)
+        if (answers.Target != DeploymentTarget.Local && SourceTree.FindRepositoryRoot(answers.OutputDirectory) != answers.OutputDirectory)
         {
             console.MarkupLine(
                 "[yellow]![/] The Dockerfile builds from the AgentFlow source tree: the output folder should be the repository root (the folder with src/Host).");
@@ -56,22 +54,15 @@ internal static class SetupReport
     /// <summary>The commands to run next, as markup lines (commands highlighted).</summary>
     public static IEnumerable<string> NextSteps(SetupAnswers answers, string workingDirectory)
     {
-        static string Command(string text) => $"[aqua]{Markup.Escape(text)}[/]";
         var email = Markup.Escape(answers.AdminEmail);
         switch (answers.Target)
         {
             case DeploymentTarget.Local:
-                // The Host reads agentflow.json from its working directory, so it must start in the output folder.
-                var root = FindRepositoryRoot(answers.OutputDirectory);
-                var inOutput = Path.GetFullPath(workingDirectory) == answers.OutputDirectory;
-                if (!inOutput)
+                foreach (var line in LocalStart(answers.OutputDirectory))
                 {
-                    yield return Command($"cd \"{answers.OutputDirectory}\"");
+                    yield return line;
                 }
 
-                yield return root is null
-                    ? Command("dotnet run --project <AgentFlow checkout>/src/Host") + " [grey](run it from this folder, where agentflow.json is)[/]"
-                    : Command($"dotnet run --project {HostProjectArgument(root, answers.OutputDirectory)}");
                 yield return $"then open http://localhost:5080 and sign in as {email}";
                 break;
 
@@ -127,27 +118,28 @@ internal static class SetupReport
         }
     }
 
-    /// <summary>The nearest folder at or above <paramref name="directory"/> holding the Host project, or <see langword="null"/>.</summary>
-    public static string? FindRepositoryRoot(string directory)
+    /// <summary>
+    /// How to start the Host so it reads this <c>agentflow.json</c>: from its working directory. <c>dotnet run</c> always
+    /// uses the project folder as working directory, so it only fits when setup wrote there (its default under
+    /// <c>dotnet run</c>); for any other folder, a Host published into that folder is started from it.
+    /// </summary>
+    private static IEnumerable<string> LocalStart(string outputDirectory)
     {
-        for (var current = new DirectoryInfo(directory); current is not null; current = current.Parent)
+        var root = SourceTree.FindRepositoryRoot(outputDirectory);
+        if (SourceTree.IsHostProjectDirectory(outputDirectory) && root is not null)
         {
-            if (File.Exists(Path.Combine(current.FullName, HostProjectFile)))
-            {
-                return current.FullName;
-            }
+            yield return Command($"dotnet run --project {SourceTree.HostProjectArgument(root)}") + $" [grey](from {Markup.Escape(root)})[/]";
+            yield break;
         }
 
-        return null;
+        var project = root is null ? "<AgentFlow checkout>/src/Host/AgentFlow.Host" : Path.Combine(root, "src", "Host", "AgentFlow.Host");
+        yield return "[grey]The Host reads agentflow.json from its working directory, so run it from the output folder:[/]";
+        yield return Command($"cd \"{outputDirectory}\"");
+        yield return Command($"dotnet publish \"{project}\" -c Release -o .");
+        yield return Command("dotnet AgentFlow.Host.dll");
     }
 
-    /// <summary><c>src/Host</c> when that folder holds a project file to run, else the project folder itself, relative to where the Host runs.</summary>
-    private static string HostProjectArgument(string repositoryRoot, string outputDirectory)
-    {
-        var host = Path.Combine(repositoryRoot, "src", "Host");
-        var project = Directory.EnumerateFiles(host, "*.csproj").Any() ? host : Path.Combine(host, "AgentFlow.Host");
-        return Path.GetRelativePath(outputDirectory, project).Replace('\\', '/');
-    }
+    private static string Command(string text) => $"[aqua]{Markup.Escape(text)}[/]";
 
     private static string ActionText(PlannedFileAction action) => action switch
     {

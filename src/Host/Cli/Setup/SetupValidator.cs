@@ -60,12 +60,12 @@ internal static partial class SetupValidator
         }
 
         errors.AddRange(Missing(input).Select(m => $"Missing {m}."));
-        if (input.Company is not null)
+        if (!string.IsNullOrWhiteSpace(input.Company))
         {
             Check(CompanyError(input.Company));
         }
 
-        if (input.AdminEmail is not null)
+        if (!string.IsNullOrWhiteSpace(input.AdminEmail))
         {
             Check(EmailError(input.AdminEmail));
         }
@@ -124,7 +124,9 @@ internal static partial class SetupValidator
         string? output = null;
         try
         {
-            output = Path.GetFullPath(string.IsNullOrWhiteSpace(input.Output) ? "." : input.Output.Trim(), workingDirectory);
+            output = string.IsNullOrWhiteSpace(input.Output)
+                ? SourceTree.DefaultOutput(target, workingDirectory)
+                : Path.GetFullPath(input.Output.Trim(), workingDirectory);
             if (File.Exists(output))
             {
                 errors.Add($"--output '{output}' is a file, not a folder.");
