@@ -21,13 +21,26 @@ internal sealed record CliEnvironment(
     Func<string, string?> GetVariable,
     string WorkingDirectory)
 {
-    public static CliEnvironment FromProcess() => new(
-        AnsiConsole.Console,
-        System.Console.Out,
-        System.Console.Error,
-        !System.Console.IsInputRedirected && AnsiConsole.Console.Profile.Capabilities.Interactive,
-        Environment.GetEnvironmentVariable,
-        Environment.CurrentDirectory);
+    /// <summary>Widest line when output goes to a file or CI log, which has no width of its own.</summary>
+    private const int RedirectedWidth = 160;
+
+    public static CliEnvironment FromProcess()
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings());
+        if (System.Console.IsOutputRedirected)
+        {
+            // Spectre assumes 80 columns without a terminal and would wrap paths and commands mid-word in logs.
+            console.Profile.Width = RedirectedWidth;
+        }
+
+        return new CliEnvironment(
+            console,
+            System.Console.Out,
+            System.Console.Error,
+            !System.Console.IsInputRedirected && console.Profile.Capabilities.Interactive,
+            Environment.GetEnvironmentVariable,
+            Environment.CurrentDirectory);
+    }
 }
 
 /// <summary>Exit codes shared by the verbs, so scripts can tell bad input from a failed step.</summary>
@@ -40,4 +53,7 @@ internal static class ExitCodes
 
     /// <summary>The command line or an answer was invalid; nothing was changed.</summary>
     public const int InvalidInput = 2;
+
+    /// <summary>Interrupted with Ctrl+C (128 + SIGINT, what shells report).</summary>
+    public const int Cancelled = 130;
 }

@@ -210,6 +210,18 @@ public sealed class SetupCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Setup_OutputFolderCannotBeCreated_ExitsOneWithoutConfiguration()
+    {
+        await File.WriteAllTextAsync(_setup.PathOf("a-file"), "", TestContext.Current.CancellationToken);
+
+        var run = await _setup.SetupAsync([.. SetupHarness.Basics(), "--output", "a-file/site"]);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("✗", run.Output, StringComparison.Ordinal);
+        Assert.Equal(["a-file"], Directory.EnumerateFileSystemEntries(_setup.Directory).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public async Task Setup_ExistingConfigurationWithoutForce_RefusesNamingTheFileAndChangesNothing()
     {
         await File.WriteAllTextAsync(_setup.PathOf("agentflow.json"), "{ \"mine\": true }", TestContext.Current.CancellationToken);

@@ -85,31 +85,41 @@ internal sealed class SetupRun(CliEnvironment environment, bool nonInteractive)
 
     public async Task<int> RunAsync(SetupInput input, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await RunStepsAsync(input, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C: a prompt or a step stopped; the steps before it stay done (each is safe to repeat).
+            _console.WriteLine();
+            _console.MarkupLine("[yellow]Cancelled.[/]");
+            return ExitCodes.Cancelled;
+        }
+    }
+
+    private async Task<int> RunStepsAsync(SetupInput input, CancellationToken cancellationToken)
+    {
         if (_interactive)
         {
             input = await new SetupPrompter(_console, environment.WorkingDirectory).CompleteAsync(input, cancellationToken);
         }
-        else if (SetupValidator.Missing(input) is { Count: > 0 } missing)
-        {
-            _console.MarkupLine(nonInteractive
-                ? "[red]✗[/] Missing values (--non-interactive, so setup does not ask):"
-                : "[red]✗[/] Missing values (no terminal to ask them in):");
-            foreach (var value in missing)
-            {
-                _console.MarkupLineInterpolated($"    {value}");
-            }
 
-            _console.MarkupLine("  Pass them as options (see [aqua]setup --help[/]), or run setup in a terminal to be asked.");
-            return ExitCodes.InvalidInput;
-        }
-
+        // Missing and invalid values are reported together, so one corrected command line is enough.
         var (answers, errors) = SetupValidator.Validate(input, environment.WorkingDirectory);
         if (answers is null)
         {
-            _console.MarkupLine("[red]✗[/] Invalid setup values; nothing was changed:");
+            _console.MarkupLine("[red]✗[/] Setup cannot start; nothing was changed:");
             foreach (var error in errors)
             {
                 _console.MarkupLineInterpolated($"    {error}");
+            }
+
+            if (SetupValidator.Missing(input).Count > 0)
+            {
+                _console.MarkupLine(nonInteractive
+                    ? "  With --non-interactive setup does not ask: pass the missing values as options (see [aqua]setup --help[/])."
+                    : "  There is no terminal to ask in: pass the missing values as options (see [aqua]setup --help[/]), or run setup in a terminal.");
             }
 
             return ExitCodes.InvalidInput;
@@ -154,6 +164,13 @@ internal sealed class SetupRun(CliEnvironment environment, bool nonInteractive)
         }
 
         Done($"Database reachable: {database}" + (check.Note is null ? "" : $" ({check.Note})"));
+
+        // Checked before the database changes, so an unwritable folder does not leave an owner without configuration.
+        if (SetupFilePlan.CheckWritable(answers.OutputDirectory) is { } notWritable)
+        {
+            Failed($"Cannot write to {answers.OutputDirectory}", notWritable);
+            return ExitCodes.Failed;
+        }
 
         await using var engine = new SetupEngine(answers);
         try

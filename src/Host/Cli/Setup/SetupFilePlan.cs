@@ -57,6 +57,23 @@ internal sealed class SetupFilePlan
         return written;
     }
 
+    /// <summary>Creates the folder and writes a scratch file in it; the error message when that fails, else <see langword="null"/>.</summary>
+    public static string? CheckWritable(string directory)
+    {
+        try
+        {
+            Directory.CreateDirectory(directory);
+            var probe = System.IO.Path.Combine(directory, $".agentflow-setup-{Guid.NewGuid():N}.tmp");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+            return null;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return exception.Message;
+        }
+    }
+
     private static IEnumerable<IDeploymentFileGenerator> GeneratorsFor(SetupAnswers answers)
     {
         IDeploymentFileGenerator? main = answers.Target switch
