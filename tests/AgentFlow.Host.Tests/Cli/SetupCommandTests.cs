@@ -259,6 +259,7 @@ public sealed class SetupCommandTests : IDisposable
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.Contains("already has users", second.Output, StringComparison.Ordinal);
         Assert.Contains("Database schema is up to date", second.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("sign in as second@acme.test", second.Output, StringComparison.Ordinal);
         var configuration = _setup.ConfigurationFromSetupFile();
         Assert.NotNull(await SetupHarness.AuthenticateAsync(configuration, "first@acme.test", SetupHarness.Password));
         Assert.Null(await SetupHarness.AuthenticateAsync(configuration, "second@acme.test", SetupHarness.Password));

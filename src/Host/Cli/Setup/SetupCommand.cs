@@ -231,7 +231,7 @@ internal sealed class SetupRun(CliEnvironment environment, bool nonInteractive)
             }
         }
 
-        SetupReport.WriteSummary(_console, answers, owner, plan, environment.WorkingDirectory);
+        SetupReport.WriteSummary(_console, answers, owner, plan);
         return ExitCodes.Success;
     }
 

@@ -22,7 +22,7 @@ internal static class SetupReport
         ? "PostgreSQL " + DatabaseConnectionTester.DescribePostgres(answers.PostgresConnectionString!)
         : "SQLite " + answers.SqliteFullPath;
 
-    public static void WriteSummary(IAnsiConsole console, SetupAnswers answers, OwnerOutcome owner, SetupFilePlan plan, string workingDirectory)
+    public static void WriteSummary(IAnsiConsole console, SetupAnswers answers, OwnerOutcome owner, SetupFilePlan plan)
     {
         console.WriteLine();
         console.Write(new Rule("[green]Setup complete[/]").LeftJustified());
@@ -45,16 +45,17 @@ internal static class SetupReport
 
         console.WriteLine();
         console.MarkupLine("[bold]Next:[/]");
-        foreach (var line in NextSteps(answers, workingDirectory))
+        foreach (var line in NextSteps(answers, owner))
         {
             console.MarkupLine("  " + line);
         }
     }
 
     /// <summary>The commands to run next, as markup lines (commands highlighted).</summary>
-    public static IEnumerable<string> NextSteps(SetupAnswers answers, string workingDirectory)
+    public static IEnumerable<string> NextSteps(SetupAnswers answers, OwnerOutcome owner)
     {
-        var email = Markup.Escape(answers.AdminEmail);
+        // Only the owner this run created is worth naming; otherwise whoever already had an account signs in.
+        var email = owner == OwnerOutcome.Created ? Markup.Escape(answers.AdminEmail) : "an existing account";
         switch (answers.Target)
         {
             case DeploymentTarget.Local:
