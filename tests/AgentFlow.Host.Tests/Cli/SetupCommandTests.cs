@@ -57,54 +57,65 @@ public sealed class SetupCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Setup_LocalTargetOutsideSourceTree_SummaryNamesEmailFilesAndHowToStartFromThatFolder()
+    public async Task Setup_LocalTargetOutsideSourceTree_SummaryNamesEmailFilesAndHowToStart()
     {
         var run = await _setup.SetupAsync(SetupHarness.Basics(email: "boss@acme.test"));
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("boss@acme.test", run.Output, StringComparison.Ordinal);
         Assert.Contains(_setup.PathOf("agentflow.json"), run.Output, StringComparison.Ordinal);
-        Assert.Contains("dotnet AgentFlow.Host.dll", run.Output, StringComparison.Ordinal);
+        Assert.Contains("dotnet run --project <AgentFlow checkout>/src/Host", run.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(SetupHarness.Password, run.Output, StringComparison.Ordinal);
         Assert.False(File.Exists(_setup.PathOf("Dockerfile")), "a local setup writes no deployment files");
     }
 
     [Fact]
-    public async Task Setup_LocalTargetInHostProjectFolder_SuggestsDotnetRun()
+    public async Task Setup_LocalTargetAtRepositoryRoot_WritesThereAndSuggestsDotnetRunProjectSrcHost()
     {
-        // `dotnet run` starts the Host in its project folder, which is also setup's working directory when run that way.
-        var project = FakeSourceTree();
+        // `dotnet run` keeps the caller's working directory: run from the root, the Host finds agentflow.json there.
+        FakeSourceTree();
 
-        var run = await _setup.RunAsync(["setup", "--non-interactive", .. SetupHarness.Basics(), "--output", project]);
+        var run = await _setup.SetupAsync(SetupHarness.Basics());
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.True(File.Exists(Path.Combine(project, "agentflow.json")), run.ToString());
-        Assert.Contains("dotnet run --project src/Host/AgentFlow.Host", run.Output, StringComparison.Ordinal);
+        Assert.True(File.Exists(_setup.PathOf("agentflow.json")), run.ToString());
+        Assert.Contains("dotnet run --project src/Host", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("cd \"", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Setup_DockerTargetFromHostProjectFolder_WritesToRepositoryRootByDefault()
+    public async Task Setup_LocalTargetWithOutputElsewhere_SaysToStartFromThere()
     {
-        var project = FakeSourceTree();
-        var run = await _setup.RunAsync(["setup", "--non-interactive", .. SetupHarness.Basics(), "--target", "docker", "--output", project]);
+        FakeSourceTree();
+
+        var run = await _setup.SetupAsync([.. SetupHarness.Basics(), "--output", "deploy/site"]);
+
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.True(File.Exists(Path.Combine(project, "docker-compose.yml")), "an explicit --output is used as given");
-
-        _setup.WorkingDirectory = project;
-        var defaulted = await _setup.SetupAsync([.. SetupHarness.Basics(), "--target", "docker", "--force"]);
-
-        Assert.True(defaulted.ExitCode == 0, defaulted.ToString());
-        Assert.True(File.Exists(_setup.PathOf("docker-compose.yml")), defaulted.ToString());
-        Assert.True(File.Exists(_setup.PathOf("Dockerfile")));
-        Assert.DoesNotContain("should be the repository root", defaulted.Output, StringComparison.Ordinal);
+        Assert.Contains($"cd \"{_setup.PathOf("deploy/site")}\"", run.Output, StringComparison.Ordinal);
+        Assert.Contains("dotnet run --project ../../src/Host", run.Output, StringComparison.Ordinal);
     }
 
-    /// <summary>A folder shaped like the repository (the Host project file) inside the test folder; returns the project folder.</summary>
-    private string FakeSourceTree()
+    [Fact]
+    public async Task Setup_DockerTargetFromSubfolder_WritesToRepositoryRootByDefault()
     {
-        var project = Directory.CreateDirectory(_setup.PathOf("src/Host/AgentFlow.Host")).FullName;
-        File.WriteAllText(Path.Combine(project, "AgentFlow.Host.csproj"), "<Project />");
-        return project;
+        FakeSourceTree();
+        _setup.WorkingDirectory = _setup.PathOf("src/Host");
+
+        var run = await _setup.SetupAsync([.. SetupHarness.Basics(), "--target", "docker"]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(File.Exists(_setup.PathOf("docker-compose.yml")), run.ToString());
+        Assert.True(File.Exists(_setup.PathOf("Dockerfile")));
+        Assert.True(File.Exists(_setup.PathOf("agentflow.json")));
+        Assert.False(File.Exists(_setup.PathOf("src/Host/agentflow.json")));
+        Assert.DoesNotContain("should be the repository root", run.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Makes the test folder look like the repository root (it holds the Host project file).</summary>
+    private void FakeSourceTree()
+    {
+        Directory.CreateDirectory(_setup.PathOf("src/Host"));
+        File.WriteAllText(_setup.PathOf("src/Host/AgentFlow.Host.csproj"), "<Project />");
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed class SetupDeploymentFilesTests : IDisposable
         Assert.True(run.ExitCode == 0, run.ToString());
         var dockerfile = _setup.Read("Dockerfile");
         Assert.Contains("FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build", dockerfile, StringComparison.Ordinal);
-        Assert.Contains("dotnet publish src/Host/AgentFlow.Host", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("dotnet publish src/Host -c Release", dockerfile, StringComparison.Ordinal);
         Assert.Contains("FROM mcr.microsoft.com/dotnet/aspnet:10.0", dockerfile, StringComparison.Ordinal);
         Assert.Contains("EXPOSE 5080", dockerfile, StringComparison.Ordinal);
         Assert.Contains("ASPNETCORE_URLS=http://+:5080", dockerfile, StringComparison.Ordinal);

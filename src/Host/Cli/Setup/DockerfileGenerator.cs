@@ -17,10 +17,11 @@ internal sealed class DockerfileGenerator : IDeploymentFileGenerator
         COPY . .
         # global.json pins the SDK used for development; the image's SDK may be another 10.0 feature band.
         RUN rm -f global.json \
-         && dotnet publish src/Host/AgentFlow.Host -c Release -o /out
+         && dotnet publish src/Host -c Release -o /out
 
         FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
         WORKDIR {{ContainerLayout.AppDirectory}}
+        # appsettings.json sits beside the binary; agentflow.json and ./data are read from the working directory, /app.
         COPY --from=build /out .
         # The SQLite file and the generated JWT secret live here; mount a volume on it to keep them.
         RUN mkdir -p {{ContainerLayout.DataDirectory}} && chown "$APP_UID" {{ContainerLayout.DataDirectory}}

@@ -231,7 +231,7 @@ internal sealed class SetupRun(CliEnvironment environment, bool nonInteractive)
             }
         }
 
-        SetupReport.WriteSummary(_console, answers, owner, plan);
+        SetupReport.WriteSummary(_console, answers, owner, plan, environment.WorkingDirectory);
         return ExitCodes.Success;
     }
 

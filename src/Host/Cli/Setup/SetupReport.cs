@@ -22,7 +22,7 @@ internal static class SetupReport
         ? "PostgreSQL " + DatabaseConnectionTester.DescribePostgres(answers.PostgresConnectionString!)
         : "SQLite " + answers.SqliteFullPath;
 
-    public static void WriteSummary(IAnsiConsole console, SetupAnswers answers, OwnerOutcome owner, SetupFilePlan plan)
+    public static void WriteSummary(IAnsiConsole console, SetupAnswers answers, OwnerOutcome owner, SetupFilePlan plan, string workingDirectory)
     {
         console.WriteLine();
         console.Write(new Rule("[green]Setup complete[/]").LeftJustified());
@@ -45,21 +45,21 @@ internal static class SetupReport
 
         console.WriteLine();
         console.MarkupLine("[bold]Next:[/]");
-        foreach (var line in NextSteps(answers, owner))
+        foreach (var line in NextSteps(answers, owner, workingDirectory))
         {
             console.MarkupLine("  " + line);
         }
     }
 
     /// <summary>The commands to run next, as markup lines (commands highlighted).</summary>
-    public static IEnumerable<string> NextSteps(SetupAnswers answers, OwnerOutcome owner)
+    public static IEnumerable<string> NextSteps(SetupAnswers answers, OwnerOutcome owner, string workingDirectory)
     {
         // Only the owner this run created is worth naming; otherwise whoever already had an account signs in.
         var email = owner == OwnerOutcome.Created ? Markup.Escape(answers.AdminEmail) : "an existing account";
         switch (answers.Target)
         {
             case DeploymentTarget.Local:
-                foreach (var line in LocalStart(answers.OutputDirectory))
+                foreach (var line in LocalStart(answers.OutputDirectory, workingDirectory))
                 {
                     yield return line;
                 }
@@ -120,24 +120,20 @@ internal static class SetupReport
     }
 
     /// <summary>
-    /// How to start the Host so it reads this <c>agentflow.json</c>: from its working directory. <c>dotnet run</c> always
-    /// uses the project folder as working directory, so it only fits when setup wrote there (its default under
-    /// <c>dotnet run</c>); for any other folder, a Host published into that folder is started from it.
+    /// How to start the Host so it reads this <c>agentflow.json</c>: <c>dotnet run</c> keeps the caller's working
+    /// directory, and the Host looks for the file there, so it is started from the output folder.
     /// </summary>
-    private static IEnumerable<string> LocalStart(string outputDirectory)
+    private static IEnumerable<string> LocalStart(string outputDirectory, string workingDirectory)
     {
-        var root = SourceTree.FindRepositoryRoot(outputDirectory);
-        if (SourceTree.IsHostProjectDirectory(outputDirectory) && root is not null)
+        if (Path.GetFullPath(workingDirectory) != outputDirectory)
         {
-            yield return Command($"dotnet run --project {SourceTree.HostProjectArgument(root)}") + $" [grey](from {Markup.Escape(root)})[/]";
-            yield break;
+            yield return Command($"cd \"{outputDirectory}\"");
         }
 
-        var project = root is null ? "<AgentFlow checkout>/src/Host/AgentFlow.Host" : Path.Combine(root, "src", "Host", "AgentFlow.Host");
-        yield return "[grey]The Host reads agentflow.json from its working directory, so run it from the output folder:[/]";
-        yield return Command($"cd \"{outputDirectory}\"");
-        yield return Command($"dotnet publish \"{project}\" -c Release -o .");
-        yield return Command("dotnet AgentFlow.Host.dll");
+        var project = SourceTree.HostProjectArgument(outputDirectory);
+        yield return project is null
+            ? Command("dotnet run --project <AgentFlow checkout>/src/Host") + " [grey](from this folder, where agentflow.json is)[/]"
+            : Command($"dotnet run --project {project}");
     }
 
     private static string Command(string text) => $"[aqua]{Markup.Escape(text)}[/]";

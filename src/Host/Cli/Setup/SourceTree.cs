@@ -1,13 +1,12 @@
 namespace AgentFlow.Host.Cli.Setup;
 
 /// <summary>
-/// Where the AgentFlow source tree is, seen from a folder. Matters because <c>dotnet run</c> starts the Host with its
-/// project folder as working directory (the Web SDK's RunWorkingDirectory), and a Docker build needs the repository root.
+/// Where the AgentFlow source tree is, seen from a folder: the local next step is a <c>dotnet run --project</c> path
+/// into it, and a Docker build needs its root as the build context.
 /// </summary>
 internal static class SourceTree
 {
-    public const string HostProjectFileName = "AgentFlow.Host.csproj";
-    private const string HostProject = "src/Host/AgentFlow.Host/" + HostProjectFileName;
+    private const string HostProject = "src/Host/AgentFlow.Host.csproj";
 
     /// <summary>The nearest folder at or above <paramref name="directory"/> holding the Host project, or <see langword="null"/>.</summary>
     public static string? FindRepositoryRoot(string directory)
@@ -23,23 +22,17 @@ internal static class SourceTree
         return null;
     }
 
-    /// <summary>The Host's project folder: what <c>dotnet run --project</c> uses as the working directory.</summary>
-    public static bool IsHostProjectDirectory(string directory) => File.Exists(Path.Combine(directory, HostProjectFileName));
-
-    /// <summary>
-    /// The <c>--project</c> argument that starts the Host, relative to the repository root: <c>src/Host</c> once that
-    /// folder holds a project to run, else the project folder itself.
-    /// </summary>
-    public static string HostProjectArgument(string repositoryRoot)
+    /// <summary>The <c>--project</c> argument that starts the Host from <paramref name="directory"/>, or <see langword="null"/> outside a source tree.</summary>
+    public static string? HostProjectArgument(string directory)
     {
-        var host = Path.Combine(repositoryRoot, "src", "Host");
-        return Directory.Exists(host) && Directory.EnumerateFiles(host, "*.csproj").Any() ? "src/Host" : "src/Host/AgentFlow.Host";
+        var root = FindRepositoryRoot(directory);
+        return root is null ? null : Path.GetRelativePath(directory, Path.Combine(root, "src", "Host")).Replace('\\', '/');
     }
 
     /// <summary>
-    /// Where setup writes by default. Locally that is the working directory: under <c>dotnet run</c> it is the Host's
-    /// project folder, exactly where the Host started the same way looks for <c>agentflow.json</c>. Container targets
-    /// need the repository root instead, the Docker build context, when the working directory is inside one.
+    /// Where setup writes by default: the working directory, which is also where <c>dotnet run</c> starts the Host and
+    /// so where it looks for <c>agentflow.json</c>. Container targets need the repository root, the Docker build
+    /// context, so there it is the root when the working directory is inside one.
     /// </summary>
     public static string DefaultOutput(DeploymentTarget? target, string workingDirectory) =>
         target is null or DeploymentTarget.Local ? workingDirectory : FindRepositoryRoot(workingDirectory) ?? workingDirectory;
