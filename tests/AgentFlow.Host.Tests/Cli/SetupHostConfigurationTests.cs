@@ -57,6 +57,28 @@ public sealed partial class SetupHostConfigurationTests : IDisposable
         Assert.False(Directory.Exists(_setup.PathOf("data")), "the Host must use the configured database and data folder, not the defaults");
     }
 
+    [Fact]
+    public async Task MigrateVerb_RunInSetupFolder_UsesTheConfiguredDatabase()
+    {
+        var run = await _setup.SetupAsync([.. SetupHarness.Basics(), "--sqlite-path", "./state/main.db"]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "AgentFlow.Host.dll"), "migrate"])
+        {
+            WorkingDirectory = _setup.Directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var migrate = Process.Start(start)!;
+        var output = await migrate.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var errors = await migrate.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await migrate.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+        Assert.True(migrate.ExitCode == 0, output + errors);
+        Assert.Contains("0 migrations applied", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_setup.PathOf("data")), "migrate must use the database in agentflow.json, not create the default one:\n" + output);
+    }
+
     [GeneratedRegex(@"Now listening on: (?<url>http://\S+)", RegexOptions.CultureInvariant)]
     private static partial Regex ListeningLine();
 
