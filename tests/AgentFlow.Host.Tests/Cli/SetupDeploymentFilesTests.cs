@@ -49,6 +49,9 @@ public sealed class SetupDeploymentFilesTests : IDisposable
         Assert.Contains("FROM mcr.microsoft.com/dotnet/aspnet:10.0", dockerfile, StringComparison.Ordinal);
         Assert.Contains("EXPOSE 5080", dockerfile, StringComparison.Ordinal);
         Assert.Contains("ASPNETCORE_URLS=http://+:5080", dockerfile, StringComparison.Ordinal);
+
+        // appsettings.json's Urls outranks ASPNETCORE_URLS; without URLS the Host would listen on the container's loopback only.
+        Assert.Contains("URLS=http://+:5080", dockerfile.Replace("ASPNETCORE_URLS", "", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.Contains("WORKDIR /app", dockerfile, StringComparison.Ordinal);
         Assert.Contains("mkdir -p /app/data", dockerfile, StringComparison.Ordinal);
         Assert.Contains("ENTRYPOINT [\"dotnet\", \"AgentFlow.Host.dll\"]", dockerfile, StringComparison.Ordinal);

@@ -108,14 +108,14 @@ public sealed partial class SetupHostConfigurationTests : IDisposable
 
         public static async Task<HostProcess> StartAsync(string workingDirectory)
         {
-            var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "AgentFlow.Host.dll")])
+            // --urls: appsettings.json's Urls outranks ASPNETCORE_URLS, and a fixed port could be taken.
+            var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "AgentFlow.Host.dll"), "--urls", "http://127.0.0.1:0"])
             {
                 WorkingDirectory = workingDirectory,
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
             start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
             start.Environment["AgentFlow__Retention__Enabled"] = "false";
             start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";

@@ -25,7 +25,10 @@ internal sealed class DockerfileGenerator : IDeploymentFileGenerator
         COPY --from=build /out .
         # The SQLite file and the generated JWT secret live here; mount a volume on it to keep them.
         RUN mkdir -p {{ContainerLayout.DataDirectory}} && chown "$APP_UID" {{ContainerLayout.DataDirectory}}
+        # appsettings.json sets Urls (localhost only), which outranks ASPNETCORE_URLS; the plain URLS variable outranks
+        # appsettings, so both are set to listen on every interface of the container.
         ENV ASPNETCORE_URLS=http://+:{{ContainerLayout.Port}} \
+            URLS=http://+:{{ContainerLayout.Port}} \
             AgentFlow__DataDirectory={{ContainerLayout.DataDirectory}}
         EXPOSE {{ContainerLayout.Port}}
         USER $APP_UID
