@@ -14,6 +14,9 @@ internal static class MigrateCommand
         {
             var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(parseResult.UnmatchedTokens.ToArray());
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+            // The same database as the server: `setup` writes it to agentflow.json in the working directory.
+            builder.Configuration.InsertSetupFile(Directory.GetCurrentDirectory());
             builder.Services.AddAgentFlowEngine(builder.Configuration);
             using var host = builder.Build();
             await using var scope = host.Services.CreateAsyncScope();
