@@ -2,7 +2,8 @@ using AgentFlow.Engine.Tenancy;
 
 namespace AgentFlow.Engine.Audit;
 
-public sealed class AuditEntry : IOrgOwned
+/// <summary>The columns shared by the live audit log and its archive.</summary>
+public abstract class AuditRecordColumns : IOrgOwned
 {
     public Guid Id { get; set; }
     public Guid OrgId { get; set; }
@@ -22,19 +23,11 @@ public sealed class AuditEntry : IOrgOwned
     public string? RequestId { get; set; }
 }
 
+public sealed class AuditEntry : AuditRecordColumns;
+
 /// <summary>An audit entry moved out of the live log by the retention job (archive-first policies).</summary>
-public sealed class ArchivedAuditEntry : IOrgOwned
+public sealed class ArchivedAuditEntry : AuditRecordColumns
 {
-    public Guid Id { get; set; }
-    public Guid OrgId { get; set; }
-    public DateTimeOffset Timestamp { get; set; }
-    public required string Actor { get; set; }
-    public required string ActorType { get; set; }
-    public required string Action { get; set; }
-    public required string Resource { get; set; }
-    public string Details { get; set; } = "{}";
-    public string? Ip { get; set; }
-    public string? RequestId { get; set; }
     public DateTimeOffset ArchivedAt { get; set; }
 }
 
