@@ -25,7 +25,7 @@ internal sealed class AuditContext
 /// <summary>After a successful request to a route that declares an audit action, appends the audit entry.</summary>
 internal sealed class AuditMiddleware(RequestDelegate next)
 {
-    public async Task InvokeAsync(HttpContext context, AuditContext audit, AuditLog log)
+    public async Task InvokeAsync(HttpContext context, AuditContext audit)
     {
         await next(context);
 
@@ -50,6 +50,10 @@ internal sealed class AuditMiddleware(RequestDelegate next)
         {
             details = new Dictionary<string, object?> { ["onBehalfOf"] = user.FindFirstValue(AgentFlowClaims.Subject) };
         }
+
+        // Resolved here, not as a parameter: AuditLog needs a DbContext, and building one for every request
+        // (/health included) costs about a quarter of the CPU of a request that never touches the database.
+        var log = context.RequestServices.GetRequiredService<AuditLog>();
 
         // The client already has its answer; the audit entry must still be written even if it disconnects now.
         await log.AppendAsync(new AuditRecord(orgId.Value, actor, actorType, action, resource,
