@@ -85,6 +85,8 @@ internal static class BenchmarkApp
                 await CheckListAsync(signedIn, settings.Agents, settings.Limit, cancellationToken);
             }
 
+            await database.SettleAsync(cancellationToken);
+
             var results = new List<ScenarioResult>();
             foreach (var name in settings.Scenarios)
             {
