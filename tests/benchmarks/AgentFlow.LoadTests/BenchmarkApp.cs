@@ -63,36 +63,27 @@ internal static class BenchmarkApp
             Say($"[{label}] starting the Host on {database.Description}…");
             var started = Stopwatch.GetTimestamp();
             await using var host = HostProcess.Start(settings.HostDll, database, Path.Combine(workDirectory, "data"));
-            using var handler = new SocketsHttpHandler
-            {
-                // Cookies off: every request carries exactly what the scenario sets, and login responses do not pile up.
-                UseCookies = false,
-                UseProxy = false,
-                MaxConnectionsPerServer = int.MaxValue,
-                PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-                AutomaticDecompression = DecompressionMethods.None,
-            };
-            using var anonymous = NewClient(handler, host.BaseAddress);
-            await host.WaitUntilReadyAsync(anonymous, TimeSpan.FromSeconds(90), cancellationToken);
+            using var setup = WorkerClients.NewClient(host.BaseAddress);
+            await host.WaitUntilReadyAsync(setup, TimeSpan.FromSeconds(90), cancellationToken);
             Say($"[{label}] ready in {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s at {host.BaseAddress} (pid {host.ProcessId})");
 
-            var token = await LoginAsync(anonymous, cancellationToken);
-            using var signedIn = NewClient(handler, host.BaseAddress);
-            signedIn.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            var token = await LoginAsync(setup, cancellationToken);
+            setup.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
             if (settings.Scenarios.Contains(Scenarios.ListAgents))
             {
-                await SeedAgentsAsync(label, signedIn, settings.Agents, cancellationToken);
-                await CheckListAsync(signedIn, settings.Agents, settings.Limit, cancellationToken);
+                await SeedAgentsAsync(label, setup, settings.Agents, cancellationToken);
+                await CheckListAsync(setup, settings.Agents, settings.Limit, cancellationToken);
             }
 
             await database.SettleAsync(cancellationToken);
-
+            using var workers = WorkerClients.Create(settings.Concurrency, host.BaseAddress);
+            Say($"[{label}] {settings.Concurrency} clients, {workers.Description}");
             var results = new List<ScenarioResult>();
             foreach (var name in settings.Scenarios)
             {
-                var scenario = Scenarios.Create(name, anonymous, signedIn, settings.Limit);
+                var scenario = Scenarios.Create(name, token, settings.Limit);
                 Say($"[{label}] running {scenario.Name}: {scenario.Description}…");
-                var result = await ScenarioRunner.RunAsync(label, scenario, settings, host, cancellationToken);
+                var result = await ScenarioRunner.RunAsync(label, scenario, settings, host, workers.Clients, cancellationToken);
                 Say($"[{label}]   {result.Count} requests, {result.Throughput:0.0} req/s, p50 {result.Latency.P50:0.00} ms, p99 {result.Latency.P99:0.00} ms, " +
                     $"{result.Errors} errors" + (result.FirstError is { } error ? $" (first: {error})" : ""));
                 results.Add(result);
@@ -113,9 +104,6 @@ internal static class BenchmarkApp
             }
         }
     }
-
-    private static HttpClient NewClient(HttpMessageHandler handler, Uri baseAddress) =>
-        new(handler, disposeHandler: false) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
 
     private static async Task<string> LoginAsync(HttpClient client, CancellationToken cancellationToken)
     {

@@ -33,13 +33,13 @@ internal static class ScenarioRunner
     private const int Stopped = 2;
 
     public static async Task<ScenarioResult> RunAsync(
-        string database, Scenario scenario, BenchmarkSettings settings, HostProcess host, CancellationToken cancellationToken)
+        string database, Scenario scenario, BenchmarkSettings settings, HostProcess host, IReadOnlyList<HttpClient> clients, CancellationToken cancellationToken)
     {
         var run = new RunState(settings.Requests);
         var workers = new Worker[settings.Concurrency];
         for (var i = 0; i < workers.Length; i++)
         {
-            workers[i] = new Worker(scenario, run);
+            workers[i] = new Worker(scenario, clients[i], run);
         }
 
         var tasks = workers.Select(w => Task.Run(() => w.RunAsync(cancellationToken), cancellationToken)).ToArray();
@@ -82,7 +82,7 @@ internal static class ScenarioRunner
         public bool CountLimited { get; } = requests is not null;
     }
 
-    private sealed class Worker(Scenario scenario, RunState run)
+    private sealed class Worker(Scenario scenario, HttpClient client, RunState run)
     {
         // Each worker owns its list, so recording a latency needs no synchronisation.
         public List<long> Latencies { get; } = new(capacity: 4096);
@@ -112,7 +112,7 @@ internal static class ScenarioRunner
                 try
                 {
                     using var request = scenario.CreateRequest();
-                    using var response = await scenario.Client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+                    using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
                     var elapsed = Stopwatch.GetTimestamp() - started;
                     if (response.StatusCode == scenario.ExpectedStatus)
                     {
