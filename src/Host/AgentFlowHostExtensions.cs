@@ -109,7 +109,7 @@ internal static class AgentFlowHostExtensions
         app.UseMiddleware<TenantMiddleware>();
         app.UseMiddleware<CsrfMiddleware>();
         app.UseAuthorization();
-        app.UseMiddleware<AuditMiddleware>();
+        app.UseAudit();
 
         app.MapHealthApi();
         app.MapAuthApi();

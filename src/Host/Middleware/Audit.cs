@@ -22,7 +22,11 @@ internal sealed class AuditContext
     public Dictionary<string, object?> Details { get; } = [];
 }
 
-/// <summary>After a successful request to a route that declares an audit action, appends the audit entry.</summary>
+/// <summary>
+/// After a successful request to a route that declares an audit action, appends the audit entry. Mounted only
+/// for such routes (<see cref="AuditEndpointExtensions.UseAudit"/>), so other requests never build the
+/// DbContext the audit log needs.
+/// </summary>
 internal sealed class AuditMiddleware(RequestDelegate next)
 {
     public async Task InvokeAsync(HttpContext context, AuditContext audit, AuditLog log)
@@ -67,6 +71,10 @@ internal sealed class AuditMiddleware(RequestDelegate next)
 
 internal static class AuditEndpointExtensions
 {
+    public static IApplicationBuilder UseAudit(this IApplicationBuilder app) =>
+        app.UseWhen(context => context.GetEndpoint()?.Metadata.GetMetadata<AuditActionMetadata>() is not null,
+            branch => branch.UseMiddleware<AuditMiddleware>());
+
     public static TBuilder Audited<TBuilder>(this TBuilder builder, string action)
         where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new AuditActionMetadata(action));
 }

@@ -24,14 +24,18 @@ internal sealed class ClientRateLimiter : IDisposable
     {
         _options = options.Value;
         var perMinute = _options.PermitsPerMinute;
+        // One token back every 60/limit seconds, so the bucket refills completely in one minute. The replenishment timer
+        // cannot usefully tick faster than every millisecond, so above 60,000 a minute each tick returns several tokens
+        // (rounding the period to 1 ms with one token per tick would silently cap every limit at 60,000 a minute).
+        var tokensPerPeriod = (int)Math.Ceiling(perMinute / 60_000.0);
+        var replenishmentPeriod = TimeSpan.FromMilliseconds(60_000.0 * tokensPerPeriod / perMinute);
         _general = PartitionedRateLimiter.Create<HttpContext, string>(context => IsExempt(context)
             ? RateLimitPartition.GetNoLimiter("exempt")
             : RateLimitPartition.GetTokenBucketLimiter(ClientKey(context), _ => new TokenBucketRateLimiterOptions
             {
                 TokenLimit = perMinute,
-                TokensPerPeriod = 1,
-                // One token back every 60/limit seconds: the bucket refills completely in one minute.
-                ReplenishmentPeriod = TimeSpan.FromMilliseconds(Math.Max(1, 60_000.0 / perMinute)),
+                TokensPerPeriod = tokensPerPeriod,
+                ReplenishmentPeriod = replenishmentPeriod,
                 QueueLimit = 0,
                 AutoReplenishment = true,
             }));

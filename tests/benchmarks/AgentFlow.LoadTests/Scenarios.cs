@@ -1,0 +1,51 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace AgentFlow.LoadTests;
+
+/// <summary>One kind of request, repeated by every worker. Each call of <see cref="CreateRequest"/> gives a fresh message.</summary>
+internal sealed record Scenario(string Name, string Description, Func<HttpRequestMessage> CreateRequest, HttpStatusCode ExpectedStatus = HttpStatusCode.OK);
+
+internal static class Scenarios
+{
+    public const string Health = "health";
+    public const string Me = "me";
+    public const string ListAgents = "list-agents";
+    public const string Login = "login";
+
+    /// <summary>In the order they run: reads first, so the rows login writes (sessions, audit) cannot affect them.</summary>
+    public static readonly IReadOnlyList<string> All = [Health, Me, ListAgents, Login];
+
+    /// <param name="name">One of <see cref="All"/>.</param>
+    /// <param name="token">The admin's access token, sent as a bearer token by the scenarios that need one (and only by them:
+    /// the Host authenticates any bearer token it is given, even on anonymous routes).</param>
+    /// <param name="limit">The page size list-agents asks for.</param>
+    public static Scenario Create(string name, string token, int limit)
+    {
+        var bearer = new AuthenticationHeaderValue("Bearer", token);
+        switch (name)
+        {
+            case Health:
+                return new Scenario(Health, "GET /health (the pipeline without database or auth)",
+                    () => new HttpRequestMessage(HttpMethod.Get, "/health"));
+            case Me:
+                return new Scenario(Me, "GET /auth/me with a bearer token (the pipeline plus authentication, no query)",
+                    () => new HttpRequestMessage(HttpMethod.Get, "/auth/me") { Headers = { Authorization = bearer } });
+            case ListAgents:
+                var listUri = $"/api/agents?limit={limit}";
+                return new Scenario(ListAgents, $"GET {listUri} with a bearer token",
+                    () => new HttpRequestMessage(HttpMethod.Get, listUri) { Headers = { Authorization = bearer } });
+            case Login:
+                var body = Encoding.UTF8.GetBytes($$"""{"email":"{{HostProcess.AdminEmail}}","password":"{{HostProcess.AdminPassword}}"}""");
+                return new Scenario(Login, "POST /auth/login with the admin's email and password", () =>
+                {
+                    var content = new ByteArrayContent(body);
+                    content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                    return new HttpRequestMessage(HttpMethod.Post, "/auth/login") { Content = content };
+                });
+            default:
+                throw new ArgumentOutOfRangeException(nameof(name), name, "Unknown scenario.");
+        }
+    }
+}
