@@ -31,7 +31,9 @@ public static class EngineServiceCollectionExtensions
                 services.TryAddScoped<AgentFlowDbContext>(sp => sp.GetRequiredService<PostgresAgentFlowDbContext>());
                 break;
             default:
-                services.AddDbContext<SqliteAgentFlowDbContext>(o => o.UseSqlite(connectionString, s => s.CommandTimeout(database.CommandTimeoutSeconds)));
+                services.AddDbContext<SqliteAgentFlowDbContext>(o => o
+                    .UseSqlite(connectionString, s => s.CommandTimeout(database.CommandTimeoutSeconds))
+                    .AddInterceptors(new SqliteBusyTimeoutInterceptor(database.CommandTimeoutSeconds * 1000)));
                 services.TryAddScoped<AgentFlowDbContext>(sp => sp.GetRequiredService<SqliteAgentFlowDbContext>());
                 break;
         }

@@ -28,6 +28,22 @@ public sealed class MigrationTests
     }
 
     [Fact]
+    public async Task SqliteConnection_WhenOpened_WaitsForBusyWritersInsideSqlite()
+    {
+        await using var engine = await SqliteEngineFixture.StartAsync();
+        await using var scope = engine.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AgentFlowDbContext>();
+
+        await db.Database.OpenConnectionAsync(TestContext.Current.CancellationToken);
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "PRAGMA busy_timeout;";
+        var timeout = Convert.ToInt64(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+
+        // The command timeout (30 s by default): without it Microsoft.Data.Sqlite retries every 150 ms on a pool thread.
+        Assert.Equal(30_000, timeout);
+    }
+
+    [Fact]
     public void PostgresModel_ComparedWithSnapshot_HasNoPendingModelChanges()
     {
         // The comparison is between the model and the migrations' snapshot: it needs no server.
