@@ -23,12 +23,7 @@ public sealed partial class AgentService(AgentFlowDbContext db, TimeProvider tim
             query = query.Where(a => a.Status == status);
         }
 
-        var total = await query.CountAsync(cancellationToken);
-        var items = await query
-            .OrderByDescending(a => a.CreatedAt).ThenBy(a => a.Id)
-            .Skip(page.Offset).Take(page.Limit)
-            .ToListAsync(cancellationToken);
-        return new Page<Agent>(items, total, page.Limit, page.Offset);
+        return await query.OrderByDescending(a => a.CreatedAt).ThenBy(a => a.Id).ToPageAsync(page, cancellationToken);
     }
 
     public async Task<Agent> GetAsync(Guid id, CancellationToken cancellationToken = default) =>

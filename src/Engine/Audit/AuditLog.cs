@@ -67,9 +67,7 @@ public sealed class AuditLog(AgentFlowDbContext db, TimeProvider time)
             query = query.Where(e => e.Timestamp <= utcUntil);
         }
 
-        var total = await query.CountAsync(cancellationToken);
-        var items = await query.OrderByDescending(e => e.Timestamp).ThenByDescending(e => e.Id).Skip(page.Offset).Take(page.Limit).ToListAsync(cancellationToken);
-        return new Page<AuditEntry>(items, total, page.Limit, page.Offset);
+        return await query.OrderByDescending(e => e.Timestamp).ThenByDescending(e => e.Id).ToPageAsync(page, cancellationToken);
     }
 
     private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];

@@ -16,10 +16,7 @@ public sealed class ApiKeyService(AgentFlowDbContext db, IIdentityChangeNotifier
 
     public async Task<Page<ApiKey>> ListAsync(PageRequest page, CancellationToken cancellationToken = default)
     {
-        var query = db.ApiKeys.AsNoTracking();
-        var total = await query.CountAsync(cancellationToken);
-        var items = await query.OrderByDescending(k => k.CreatedAt).ThenBy(k => k.Id).Skip(page.Offset).Take(page.Limit).ToListAsync(cancellationToken);
-        return new Page<ApiKey>(items, total, page.Limit, page.Offset);
+        return await db.ApiKeys.AsNoTracking().OrderByDescending(k => k.CreatedAt).ThenBy(k => k.Id).ToPageAsync(page, cancellationToken);
     }
 
     public async Task<CreatedApiKey> CreateAsync(CreateApiKeyCommand command, Actor creator, CancellationToken cancellationToken = default)

@@ -14,10 +14,7 @@ public sealed class UserService(AgentFlowDbContext db, IPasswordHasher hasher, I
 {
     public async Task<Page<User>> ListAsync(PageRequest page, CancellationToken cancellationToken = default)
     {
-        var query = db.Users.AsNoTracking();
-        var total = await query.CountAsync(cancellationToken);
-        var items = await query.OrderBy(u => u.CreatedAt).ThenBy(u => u.Id).Skip(page.Offset).Take(page.Limit).ToListAsync(cancellationToken);
-        return new Page<User>(items, total, page.Limit, page.Offset);
+        return await db.Users.AsNoTracking().OrderBy(u => u.CreatedAt).ThenBy(u => u.Id).ToPageAsync(page, cancellationToken);
     }
 
     public async Task<User> GetAsync(Guid id, CancellationToken cancellationToken = default) =>

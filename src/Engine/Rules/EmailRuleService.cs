@@ -24,9 +24,7 @@ public sealed class EmailRuleService(AgentFlowDbContext db, TimeProvider time)
             query = query.Where(r => r.AgentId == id);
         }
 
-        var total = await query.CountAsync(cancellationToken);
-        var items = await query.OrderByDescending(r => r.Priority).ThenBy(r => r.CreatedAt).ThenBy(r => r.Id).Skip(page.Offset).Take(page.Limit).ToListAsync(cancellationToken);
-        return new Page<EmailRule>(items, total, page.Limit, page.Offset);
+        return await query.OrderByDescending(r => r.Priority).ThenBy(r => r.CreatedAt).ThenBy(r => r.Id).ToPageAsync(page, cancellationToken);
     }
 
     public async Task<EmailRule> CreateAsync(CreateEmailRuleCommand command, CancellationToken cancellationToken = default)
