@@ -70,7 +70,7 @@ public static class WorkflowDefinitionSerializer
             ReadCommentHandling = JsonCommentHandling.Disallow,
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
-        options.MakeReadOnly();
+        options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }
 }
