@@ -79,6 +79,10 @@ public sealed class WorkflowDefinitionSerializerTests
     [InlineData("""{"schema":"wf/1","triggers":[{"node":"a","kind":"webhook"}]}""", "$.triggers[0].kind")]
     [InlineData("""{"schema":"wf/1","edges":[{"from":"a","on":null,"to":"b"}]}""", "$.edges[0].on")]
     [InlineData("""{"schema":"wf/1","nodes":[{"id":"a","inputs":{"x":{"js":false}}}]}""", "$.nodes[0].inputs.x")]
+    [InlineData("""{"schema":"wf/1","nodes":[{"id":"a","type":"core.start"},null]}""", "$.nodes[1]")]
+    [InlineData("""{"schema":"wf/1","edges":[null]}""", "$.edges[0]")]
+    [InlineData("""{"schema":"wf/1","nodes":[{"id":"a","outputs":{"x":null}}]}""", "$.nodes[0].outputs.x")]
+    [InlineData("""{"schema":"wf/1","triggers":[{"node":"a","kind":"http","config":{"x":1}}],"nodes":"a"}""", "$.nodes")]
     public void Parse_WrongType_ReportsProblemWithPath(string json, string field)
     {
         var result = WorkflowDefinitionSerializer.Parse(json);

@@ -28,9 +28,15 @@ public static class WorkflowDefinitionSerializer
         try
         {
             var document = JsonSerializer.Deserialize<WorkflowDefinitionDocument>(json, Options);
-            return document is null
-                ? Failed("$", "The definition must be a JSON object, not null.")
-                : new DefinitionParseResult(document, []);
+            if (document is null)
+            {
+                return Failed("$", "The definition must be a JSON object, not null.");
+            }
+
+            var nullEntry = FindNullEntry(document);
+            return nullEntry is null
+                ? new DefinitionParseResult(document, [])
+                : Failed(nullEntry, "A list entry or map value must not be null.");
         }
         catch (JsonException ex)
         {
@@ -54,6 +60,46 @@ public static class WorkflowDefinitionSerializer
     }
 
     private static readonly JsonSerializerOptions IndentedOptions = new(Options) { WriteIndented = true };
+
+    // RespectNullableAnnotations covers properties but not collection elements: a null entry would reach the
+    // validator as a null reference, so it is reported here as a wrong type.
+    private static string? FindNullEntry(WorkflowDefinitionDocument document)
+    {
+        static string? InList<T>(IReadOnlyList<T> items, string path)
+            where T : class
+        {
+            for (var i = 0; i < items.Count; i++)
+            {
+                if (items[i] is null)
+                {
+                    return $"{path}[{i}]";
+                }
+            }
+
+            return null;
+        }
+
+        var found = InList(document.Inputs, "$.inputs") ?? InList(document.Variables, "$.variables")
+            ?? InList(document.Outputs, "$.outputs") ?? InList(document.Triggers, "$.triggers")
+            ?? InList(document.Nodes, "$.nodes") ?? InList(document.Edges, "$.edges");
+        if (found is not null)
+        {
+            return found;
+        }
+
+        for (var i = 0; i < document.Nodes.Count; i++)
+        {
+            foreach (var (name, variable) in document.Nodes[i].Outputs)
+            {
+                if (variable is null)
+                {
+                    return $"$.nodes[{i}].outputs.{name}";
+                }
+            }
+        }
+
+        return null;
+    }
 
     private static DefinitionParseResult Failed(string field, string message) =>
         new(null, [new ValidationProblem(null, field, message)]);
