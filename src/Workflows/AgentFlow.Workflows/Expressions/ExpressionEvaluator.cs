@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Acornima;
+using AgentFlow.Workflows.Definitions;
+using Fluid;
+using Jint;
+using Jint.Native;
+using Jint.Runtime;
+using JintJsonParser = Jint.Native.Json.JsonParser;
+using JintJsonSerializer = Jint.Native.Json.JsonSerializer;
+
+namespace AgentFlow.Workflows.Expressions;
+
+/// <summary>Creates the default <see cref="IExpressionEvaluator"/>.</summary>
+public static class ExpressionEvaluators
+{
+    /// <summary>An evaluator with the given limits (defaults when null).</summary>
+    public static IExpressionEvaluator Create(ExpressionOptions? options = null) => new ExpressionEvaluator(options ?? new ExpressionOptions());
+}
+
+/// <summary>literal, var, js (Jint, sandboxed by limits, no CLR access) and liquid (Fluid).</summary>
+internal sealed class ExpressionEvaluator(ExpressionOptions options) : IExpressionEvaluator
+{
+    // FluidParser is thread-safe and costly to build: one per process.
+    private static readonly FluidParser LiquidParser = new();
+
+    private readonly TemplateOptions _liquidOptions = new()
+    {
+        MaxSteps = options.MaxStatements ?? 0,
+        MaxRecursion = options.RecursionLimit,
+        CultureInfo = CultureInfo.InvariantCulture,
+    };
+
+    public JsonNode? Evaluate(ValueExpression expression, ExpressionScope scope, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        ArgumentNullException.ThrowIfNull(scope);
+        cancellationToken.ThrowIfCancellationRequested();
+        return expression.Syntax switch
+        {
+            ExpressionSyntax.Literal => JsonSerializer.SerializeToNode(expression.Literal),
+            ExpressionSyntax.Var => EvaluateVariable(expression.Text ?? "", scope),
+            ExpressionSyntax.Js => EvaluateJavaScript(expression.Text ?? "", scope, cancellationToken),
+            ExpressionSyntax.Liquid => EvaluateLiquid(expression.Text ?? "", scope, cancellationToken),
+            _ => throw new ExpressionException(expression.Syntax, $"Unsupported expression syntax {expression.Syntax}."),
+        };
+    }
+
+    private static JsonNode? EvaluateVariable(string name, ExpressionScope scope)
+    {
+        // A declared variable holding null is present; an absent key means the variable was never set.
+        if (!scope.Vars.TryGetPropertyValue(name, out var value))
+        {
+            throw new ExpressionException(ExpressionSyntax.Var, $"Variable \"{name}\" is not set.");
+        }
+
+        return value?.DeepClone();
+    }
+
+    private JsonNode? EvaluateJavaScript(string code, ExpressionScope scope, CancellationToken cancellationToken)
+    {
+        var engine = new Engine(o =>
+        {
+            o.TimeoutInterval(options.Timeout);
+            o.LimitRecursion(options.RecursionLimit);
+            o.CancellationToken(cancellationToken);
+            o.RegexTimeoutInterval(options.Timeout);
+            o.Strict = false;
+            if (options.MaxStatements is { } maxStatements)
+            {
+                o.MaxStatements(maxStatements);
+            }
+
+            if (options.MemoryLimitBytes is { } memoryLimit)
+            {
+                o.LimitMemory(memoryLimit);
+            }
+        });
+
+        try
+        {
+            // Plain JS objects (not CLR wrappers): scripts see exactly what JSON.parse would give them.
+            var parser = new JintJsonParser(engine);
+            engine.SetValue("input", parser.Parse(scope.Input.ToJsonString()));
+            engine.SetValue("vars", parser.Parse(scope.Vars.ToJsonString()));
+            var result = engine.Evaluate(code);
+            return ToJson(engine, result);
+        }
+        catch (ExecutionCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
+        catch (TimeoutException ex)
+        {
+            throw Fail(ExpressionSyntax.Js, $"Script exceeded the time limit of {options.Timeout.TotalMilliseconds:0} ms.", ex);
+        }
+        catch (StatementsCountOverflowException ex)
+        {
+            throw Fail(ExpressionSyntax.Js, $"Script exceeded the limit of {options.MaxStatements} statements.", ex);
+        }
+        catch (MemoryLimitExceededException ex)
+        {
+            throw Fail(ExpressionSyntax.Js, $"Script exceeded the memory limit of {options.MemoryLimitBytes} bytes.", ex);
+        }
+        catch (RecursionDepthOverflowException ex)
+        {
+            throw Fail(ExpressionSyntax.Js, $"Script exceeded the recursion limit of {options.RecursionLimit}.", ex);
+        }
+        catch (ParseErrorException ex)
+        {
+            throw Fail(ExpressionSyntax.Js, $"Script syntax error: {ex.Description} (line {ex.LineNumber}, column {ex.Column}).", ex);
+        }
+        catch (JavaScriptException ex)
+        {
+            throw Fail(ExpressionSyntax.Js, $"Script error: {ex.Message}", ex);
+        }
+        catch (Exception ex) when (ex is JintException or InvalidOperationException or ArgumentException or NotSupportedException or JsonException or InvalidCastException)
+        {
+            // Jint surfaces some engine-level failures (e.g. unconvertible values) as plain .NET exceptions.
+            throw Fail(ExpressionSyntax.Js, $"Script failed: {ex.Message}", ex);
+        }
+    }
+
+    private static JsonNode? ToJson(Engine engine, JsValue value)
+    {
+        // JSON.stringify semantics: undefined and functions have no JSON form and become null; NaN/Infinity become null.
+        var json = new JintJsonSerializer(engine).Serialize(value, JsValue.Undefined, JsValue.Undefined);
+        return json.IsUndefined() ? null : JsonNode.Parse(json.AsString());
+    }
+
+    private JsonValue EvaluateLiquid(string source, ExpressionScope scope, CancellationToken cancellationToken)
+    {
+        if (!LiquidParser.TryParse(source, out var template, out var error))
+        {
+            throw new ExpressionException(ExpressionSyntax.Liquid, $"Template syntax error: {error}");
+        }
+
+        var context = new TemplateContext(_liquidOptions);
+        context.SetValue("input", ToClr(scope.Input));
+        context.SetValue("vars", ToClr(scope.Vars));
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return JsonValue.Create(template.Render(context));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or NotSupportedException or InvalidCastException or OverflowException)
+        {
+            throw new ExpressionException(ExpressionSyntax.Liquid, $"Template error: {ex.Message}", ex);
+        }
+    }
+
+    private static ExpressionException Fail(ExpressionSyntax syntax, string message, Exception inner) => new(syntax, message, inner);
+
+    // Fluid navigates dictionaries and lists natively; JsonNode would need a member access strategy per type.
+    private static object? ToClr(JsonNode? node) => node switch
+    {
+        null => null,
+        JsonObject obj => obj.ToDictionary(p => p.Key, p => ToClr(p.Value), StringComparer.Ordinal),
+        JsonArray array => array.Select(ToClr).ToList(),
+        JsonValue value => value.GetValueKind() switch
+        {
+            JsonValueKind.String => value.GetValue<string>(),
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            JsonValueKind.Number => value.TryGetValue<decimal>(out var d) ? d : value.GetValue<double>(),
+            _ => null,
+        },
+        _ => null,
+    };
+}
