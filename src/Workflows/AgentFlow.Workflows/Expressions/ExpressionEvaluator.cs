@@ -66,7 +66,6 @@ internal sealed class ExpressionEvaluator(ExpressionOptions options) : IExpressi
             o.LimitRecursion(options.RecursionLimit);
             o.CancellationToken(cancellationToken);
             o.RegexTimeoutInterval(options.Timeout);
-            o.Strict = false;
             if (options.MaxStatements is { } maxStatements)
             {
                 o.MaxStatements(maxStatements);
@@ -84,7 +83,9 @@ internal sealed class ExpressionEvaluator(ExpressionOptions options) : IExpressi
             var parser = new JintJsonParser(engine);
             engine.SetValue("input", parser.Parse(scope.Input.ToJsonString()));
             engine.SetValue("vars", parser.Parse(scope.Vars.ToJsonString()));
-            var result = engine.Evaluate(code);
+            // Parsing separately tells syntax errors (author's mistake, fixed in the designer) from runtime errors.
+            var script = Engine.PrepareScript(code);
+            var result = engine.Evaluate(script);
             return ToJson(engine, result);
         }
         catch (ExecutionCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -106,6 +107,10 @@ internal sealed class ExpressionEvaluator(ExpressionOptions options) : IExpressi
         catch (RecursionDepthOverflowException ex)
         {
             throw Fail(ExpressionSyntax.Js, $"Script exceeded the recursion limit of {options.RecursionLimit}.", ex);
+        }
+        catch (ScriptPreparationException ex) when (ex.InnerException is ParseErrorException parse)
+        {
+            throw Fail(ExpressionSyntax.Js, $"Script syntax error: {parse.Description} (line {parse.LineNumber}, column {parse.Column}).", ex);
         }
         catch (ParseErrorException ex)
         {
@@ -163,7 +168,10 @@ internal sealed class ExpressionEvaluator(ExpressionOptions options) : IExpressi
             JsonValueKind.String => value.GetValue<string>(),
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            JsonValueKind.Number => value.TryGetValue<decimal>(out var d) ? d : value.GetValue<double>(),
+            // The node may wrap an int, a double or a JsonElement: its JSON text is the one common form.
+            JsonValueKind.Number => decimal.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
+                ? d
+                : double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture),
             _ => null,
         },
         _ => null,
