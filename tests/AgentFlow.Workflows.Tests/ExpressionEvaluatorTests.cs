@@ -172,6 +172,22 @@ public sealed class ExpressionEvaluatorTests
     }
 
     [Fact]
+    public void Evaluate_LiquidHugeLoop_StoppedByStepLimit()
+    {
+        var ex = Fails("""{"liquid":"{% for i in (1..1000000) %}{{ i }}{% endfor %}"}""");
+
+        Assert.Equal(ExpressionSyntax.Liquid, ex.Syntax);
+    }
+
+    [Fact]
+    public void Evaluate_LiquidDivisionByZero_ThrowsExpressionException()
+    {
+        var ex = Fails("""{"liquid":"{{ input.x | divided_by: 0 }}"}""");
+
+        Assert.Equal(ExpressionSyntax.Liquid, ex.Syntax);
+    }
+
+    [Fact]
     public void Evaluate_CancelledToken_ThrowsOperationCanceled()
     {
         using var cts = new CancellationTokenSource();

@@ -120,9 +120,10 @@ internal sealed class ExpressionEvaluator(ExpressionOptions options) : IExpressi
         {
             throw Fail(ExpressionSyntax.Js, $"Script error: {ex.Message}", ex);
         }
-        catch (Exception ex) when (ex is JintException or InvalidOperationException or ArgumentException or NotSupportedException or JsonException or InvalidCastException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Jint surfaces some engine-level failures (e.g. unconvertible values) as plain .NET exceptions.
+            // Jint surfaces some engine-level failures (e.g. unconvertible values) as plain .NET exceptions;
+            // whatever a script provokes is the script's failure, never the worker's.
             throw Fail(ExpressionSyntax.Js, $"Script failed: {ex.Message}", ex);
         }
     }
@@ -149,8 +150,9 @@ internal sealed class ExpressionEvaluator(ExpressionOptions options) : IExpressi
             cancellationToken.ThrowIfCancellationRequested();
             return JsonValue.Create(template.Render(context));
         }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or NotSupportedException or InvalidCastException or OverflowException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // Filters throw whatever .NET throws (DivideByZeroException, FormatException, step limit...): all are template failures.
             throw new ExpressionException(ExpressionSyntax.Liquid, $"Template error: {ex.Message}", ex);
         }
     }
