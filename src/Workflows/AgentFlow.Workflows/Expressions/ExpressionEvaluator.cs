@@ -60,7 +60,7 @@ internal sealed class ExpressionEvaluator(ExpressionOptions options) : IExpressi
 
     private JsonNode? EvaluateJavaScript(string code, ExpressionScope scope, CancellationToken cancellationToken)
     {
-        var engine = new Engine(o =>
+        using var engine = new Engine(o =>
         {
             o.TimeoutInterval(options.Timeout);
             o.LimitRecursion(options.RecursionLimit);
