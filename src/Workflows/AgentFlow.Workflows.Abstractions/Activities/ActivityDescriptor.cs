@@ -29,6 +29,9 @@ public sealed record ActivityInputDescriptor
     /// <summary>The JSON type of the evaluated value.</summary>
     public JsonValueType Type { get; init; } = JsonValueType.Any;
 
+    /// <summary>What the input means.</summary>
+    public string? Description { get; init; }
+
     /// <summary>The value used when the input is not given.</summary>
     public JsonElement? DefaultValue { get; init; }
 
