@@ -7,7 +7,7 @@
 # Steps: install missing system packages (root only), start a throw-away PostgreSQL server on a free loopback
 # port, build the solution once (Release), run every test project, stop what was started, then print as the
 # LAST line "N passed, N failed, N skipped". Exits non-zero when the build or a test failed.
-# TRX reports: artifacts/test-results/*.trx (one per test project).
+# TRX reports: artifacts/test-results/<test project>/*.trx.
 #
 # Not `set -e`: a failing build or test run must still reach the summary line and the cleanup.
 set -uo pipefail
@@ -219,14 +219,13 @@ PY
     else
         # No python3: the counters of each report's ResultSummary (numeric attributes only, safe to grep).
         local file passed=0 failed=0 skipped=0 counters value
-        for file in "$results_dir"/*.trx; do
-            [[ -f $file ]] || continue
+        while IFS= read -r file; do
             counters=$(grep -o '<Counters [^>]*>' "$file")
             attr() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
             passed=$((passed + $(attr passed)))
             for value in failed error timeout aborted; do failed=$((failed + $(attr "$value"))); done
             skipped=$((skipped + $(attr notExecuted) + $(attr inconclusive)))
-        done
+        done < <(find "$results_dir" -name '*.trx')
         echo "$passed $failed $skipped"
     fi
 }
@@ -263,10 +262,20 @@ fi
 rm -rf "$results_dir"
 mkdir -p "$results_dir"
 step "Running the tests (TRX reports in ${results_dir#"$root"/})"
+# One `dotnet test` per test project, run in parallel, each with its own results folder: TRX file names are chosen
+# by the platform from the clock, and two projects starting together would overwrite each other's report.
 # Exit code 8 = a test project ran zero tests, which is normal under a filter that matches only another project.
-dotnet test --solution AgentFlow.sln --no-build -c Release --results-directory "$results_dir" \
-    --report-xunit-trx --ignore-exit-code 8 "$@"
-test_exit=$?
+test_exit=0
+test_pids=()
+while IFS= read -r project; do
+    name=$(basename "$project" .csproj)
+    dotnet test --project "$project" --no-build -c Release --results-directory "$results_dir/$name" \
+        --report-xunit-trx --ignore-exit-code 8 "$@" &
+    test_pids+=($!)
+done < <(find tests -name '*.Tests.csproj' -not -path '*/bin/*' -not -path '*/obj/*' | sort)
+for pid in "${test_pids[@]}"; do
+    wait "$pid" || test_exit=$?
+done
 
 read -r passed failed skipped < <(count_trx_results) || true
 passed=${passed:-0} failed=${failed:-0} skipped=${skipped:-0}
