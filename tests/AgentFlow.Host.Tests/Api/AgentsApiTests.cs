@@ -66,8 +66,7 @@ public abstract class AgentsApiTests<TFixture>(TFixture host) : IClassFixture<TF
 
         var response = await tenant.Owner.Client.PostAsync("/api/agents", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
 
-        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
-        Assert.True(problem.GetProperty("details").TryGetProperty(field, out _), $"details should name '{field}': {problem}");
+        await response.AssertValidationErrorForAsync(field);
     }
 
     [Fact]

@@ -220,8 +220,7 @@ public abstract partial class ApiKeysApiTests<TFixture>(TFixture host) : IClassF
 
         var response = await tenant.Owner.Client.PostAsync("/api/api-keys", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
 
-        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
-        Assert.True(problem.GetProperty("details").TryGetProperty(field, out _), $"details should name '{field}': {problem}");
+        await response.AssertValidationErrorForAsync(field);
         var list = await (await tenant.Owner.Client.GetAsync("/api/api-keys")).AssertSuccessAsync();
         Assert.Equal(0, list.GetProperty("meta").GetProperty("total").GetInt32());
     }

@@ -73,8 +73,7 @@ public abstract class RetentionApiTests<TFixture>(TFixture host) : IClassFixture
 
         var response = await tenant.Owner.Client.PutAsync("/api/retention", new StringContent(json, Encoding.UTF8, "application/json"));
 
-        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
-        Assert.True(problem.GetProperty("details").TryGetProperty(field, out _), $"details should name '{field}': {problem}");
+        await response.AssertValidationErrorForAsync(field);
     }
 
     [Theory]

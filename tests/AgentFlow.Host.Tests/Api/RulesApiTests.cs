@@ -205,8 +205,7 @@ public abstract class RulesApiTests<TFixture>(TFixture host) : IClassFixture<TFi
 
         var response = await tenant.Owner.Client.PostAsync("/api/rules", new StringContent(json, Encoding.UTF8, "application/json"));
 
-        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
-        Assert.True(problem.GetProperty("details").TryGetProperty(field, out _), $"details should name '{field}': {problem}");
+        await response.AssertValidationErrorForAsync(field);
     }
 
     [Fact]

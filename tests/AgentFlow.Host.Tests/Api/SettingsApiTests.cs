@@ -159,8 +159,7 @@ public abstract class SettingsApiTests<TFixture>(TFixture host) : IClassFixture<
 
         var response = await tenant.Owner.Client.PatchAsync("/api/settings", new StringContent(json, Encoding.UTF8, "application/json"));
 
-        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
-        Assert.True(problem.GetProperty("details").TryGetProperty(field, out _), $"details should name '{field}': {problem}");
+        await response.AssertValidationErrorForAsync(field);
     }
 
     [Fact]

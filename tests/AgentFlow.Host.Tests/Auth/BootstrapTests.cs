@@ -119,8 +119,7 @@ public abstract class BootstrapTests<TFixture>
 
         var response = await client.PostAsync("/auth/bootstrap", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
 
-        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
-        Assert.True(problem.GetProperty("details").TryGetProperty(field, out _), $"details should name '{field}': {problem}");
+        await response.AssertValidationErrorForAsync(field);
         await (await client.PostAsJsonAsync("/auth/bootstrap", new { companyName = "Acme", email = "a@acme.example", password = Password }))
             .AssertSuccessAsync(HttpStatusCode.Created);
     }

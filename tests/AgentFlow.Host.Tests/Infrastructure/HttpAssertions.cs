@@ -20,6 +20,14 @@ public static class HttpAssertions
         return json;
     }
 
+    /// <summary>Asserts a 400 <c>VALIDATION_ERROR</c> whose details name the field; returns the body.</summary>
+    public static async Task<JsonElement> AssertValidationErrorForAsync(this HttpResponseMessage response, string field)
+    {
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
+        Assert.True(problem.GetProperty("details").TryGetProperty(field, out _), $"details should name '{field}': {problem}");
+        return problem;
+    }
+
     /// <summary>Asserts a 2xx status (showing the body when not) and returns the body.</summary>
     public static async Task<JsonElement> AssertSuccessAsync(this HttpResponseMessage response, HttpStatusCode status = HttpStatusCode.OK)
     {
