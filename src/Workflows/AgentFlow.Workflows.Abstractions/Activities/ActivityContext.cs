@@ -17,6 +17,8 @@ public sealed class ActivityContext
     };
 
     private readonly List<OutboxMessage> _emitted = [];
+    private readonly List<VariableWrite> _variableWrites = [];
+    private readonly List<ActivityLogEntry> _logEntries = [];
 
     /// <summary>Creates the context of one step.</summary>
     /// <param name="workflowInstanceId">The instance the node runs in.</param>
@@ -79,6 +81,12 @@ public sealed class ActivityContext
     /// <summary>The side effects emitted so far in this step, in order.</summary>
     public IReadOnlyList<OutboxMessage> EmittedMessages => _emitted;
 
+    /// <summary>The variable writes of this step, in order; applied to the instance when the step completes.</summary>
+    public IReadOnlyList<VariableWrite> VariableWrites => _variableWrites;
+
+    /// <summary>The log entries of this step, in order; they become journal entries of the instance.</summary>
+    public IReadOnlyList<ActivityLogEntry> LogEntries => _logEntries;
+
     /// <summary>Reads an input converted to <typeparamref name="T"/>.</summary>
     /// <typeparam name="T">The CLR type to convert the JSON value to.</typeparam>
     /// <param name="name">The input name.</param>
@@ -110,4 +118,38 @@ public sealed class ActivityContext
         ArgumentNullException.ThrowIfNull(message);
         _emitted.Add(message);
     }
+
+    /// <summary>
+    /// Sets a workflow variable when the step completes. Activities that compute a value for a variable named by the
+    /// author (e.g. <c>core.set</c>) use this; everything else maps outputs to variables in the definition.
+    /// </summary>
+    /// <param name="name">The variable name; it must be declared by the definition.</param>
+    /// <param name="value">The new JSON value.</param>
+    public void SetVariable(string name, JsonNode? value)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        _variableWrites.Add(new VariableWrite(name, value));
+    }
+
+    /// <summary>Writes an entry to the instance journal when the step is committed.</summary>
+    /// <param name="level">The severity ("debug", "info", "warning" or "error").</param>
+    /// <param name="message">The message.</param>
+    /// <param name="data">Optional structured data.</param>
+    public void Log(string level, string message, JsonNode? data = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(level);
+        ArgumentNullException.ThrowIfNull(message);
+        _logEntries.Add(new ActivityLogEntry(level, message, data));
+    }
 }
+
+/// <summary>A variable write requested by an activity.</summary>
+/// <param name="Name">The variable name.</param>
+/// <param name="Value">The new value.</param>
+public sealed record VariableWrite(string Name, JsonNode? Value);
+
+/// <summary>A journal entry written by an activity.</summary>
+/// <param name="Level">The severity.</param>
+/// <param name="Message">The message.</param>
+/// <param name="Data">Optional structured data.</param>
+public sealed record ActivityLogEntry(string Level, string Message, JsonNode? Data);

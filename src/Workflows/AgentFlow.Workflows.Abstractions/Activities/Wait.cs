@@ -25,6 +25,9 @@ public enum WaitKind
 
     /// <summary>The next attempt of a failed step (a retry is a durable timer).</summary>
     Retry,
+
+    /// <summary>A child workflow instance finishing.</summary>
+    Child,
 }
 
 /// <summary>A durable wait of a suspended token.</summary>
