@@ -108,6 +108,20 @@ public sealed class ActivityInputBinderTests
         Assert.Contains("List<String>", list.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("settings", "[1]", "JsonObject")]
+    [InlineData("settings", "\"text\"", "JsonObject")]
+    [InlineData("tags", "{\"a\":1}", "JsonArray")]
+    [InlineData("level", "\"Critical\"", "SampleLevel")]
+    [InlineData("url", "42", "Uri")]
+    public void Bind_WrongJsonShape_ThrowsInvalidOperation(string input, string json, string typeName)
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => Bind(new() { [input] = JsonNode.Parse(json) }));
+
+        Assert.Contains($"\"{input}\"", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(typeName, ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Bind_UnknownInputName_IsIgnored()
     {
