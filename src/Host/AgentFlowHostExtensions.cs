@@ -33,7 +33,8 @@ internal static class AgentFlowHostExtensions
         // Hosted services start in registration order: the database must be migrated before the Engine's
         // background jobs (retention) make their first pass.
         services.AddHostedService<DatabaseInitializer>();
-        services.AddAgentFlowEngine(configuration);
+        services.AddAgentFlowPersistence(configuration);
+        services.AddAgentFlowWorkflows(configuration, PlatformPersistence.WorkflowDatabase(configuration));
 
         services.AddOptions<HttpOptions>().Bind(configuration.GetSection(HttpOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();

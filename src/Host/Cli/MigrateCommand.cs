@@ -1,5 +1,5 @@
+using AgentFlow.Host.Startup;
 using System.CommandLine;
-using AgentFlow.Engine.Persistence;
 using Spectre.Console;
 
 namespace AgentFlow.Host.Cli;
@@ -17,10 +17,10 @@ internal static class MigrateCommand
 
             // The same database as the server: `setup` writes it to agentflow.json in the working directory.
             builder.Configuration.InsertSetupFile(Directory.GetCurrentDirectory());
-            builder.Services.AddAgentFlowEngine(builder.Configuration);
+            builder.Services.AddAgentFlowPersistence(builder.Configuration);
             using var host = builder.Build();
             await using var scope = host.Services.CreateAsyncScope();
-            var migrator = scope.ServiceProvider.GetRequiredService<DatabaseMigrator>();
+            var migrator = scope.ServiceProvider.GetRequiredService<PlatformDatabaseMigrator>();
             try
             {
                 var applied = await AnsiConsole.Status().StartAsync("Applying migrations…", _ => migrator.MigrateAsync(cancellationToken));

@@ -22,7 +22,7 @@ internal sealed partial class DatabaseInitializer(
         var services = scope.ServiceProvider;
         if (database.Value.MigrateOnStart)
         {
-            await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+            await services.GetRequiredService<PlatformDatabaseMigrator>().MigrateAsync(cancellationToken);
         }
 
         var bootstrapper = services.GetRequiredService<BootstrapService>();

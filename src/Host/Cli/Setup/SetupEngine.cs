@@ -1,3 +1,4 @@
+using AgentFlow.Host.Startup;
 using AgentFlow.Engine.Errors;
 using AgentFlow.Engine.Identity;
 using AgentFlow.Engine.Persistence;
@@ -28,7 +29,7 @@ internal sealed class SetupEngine : IAsyncDisposable
 
         // No logging providers: EF Core's own failure logs would repeat, unformatted, what setup reports.
         services.AddLogging();
-        services.AddAgentFlowEngine(configuration);
+        services.AddAgentFlowPersistence(configuration);
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
     }
 
@@ -43,7 +44,7 @@ internal sealed class SetupEngine : IAsyncDisposable
     public async Task<int> MigrateAsync(CancellationToken cancellationToken)
     {
         await using var scope = _services.CreateAsyncScope();
-        var applied = await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+        var applied = await scope.ServiceProvider.GetRequiredService<PlatformDatabaseMigrator>().MigrateAsync(cancellationToken);
         return applied.Count;
     }
 

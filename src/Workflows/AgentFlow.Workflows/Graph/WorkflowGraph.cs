@@ -10,6 +10,8 @@ namespace AgentFlow.Workflows.Graph;
 /// </summary>
 public sealed class WorkflowGraph
 {
+    private readonly Lazy<FrozenDictionary<string, FrozenSet<string>>> _reachable;
+
     internal WorkflowGraph(
         WorkflowDefinitionDocument definition,
         string contentHash,
@@ -20,6 +22,7 @@ public sealed class WorkflowGraph
         ContentHash = contentHash;
         Nodes = nodes;
         StartNodes = startNodes;
+        _reachable = new Lazy<FrozenDictionary<string, FrozenSet<string>>>(ComputeReachability);
     }
 
     /// <summary>The definition the graph was compiled from.</summary>
@@ -43,6 +46,36 @@ public sealed class WorkflowGraph
 
     /// <summary>The target node ids an outcome of a node leads to (empty when no edge follows it).</summary>
     public IReadOnlyList<string> Next(string nodeId, string outcome) => Nodes[nodeId].Next(outcome);
+
+    /// <summary>
+    /// Whether a token at <paramref name="from"/> can still arrive at <paramref name="to"/> by following edges
+    /// (a node does not reach itself unless a cycle leads back to it). Joins use it to tell a late branch from a dead one.
+    /// </summary>
+    public bool CanReach(string from, string to) => _reachable.Value.TryGetValue(from, out var set) && set.Contains(to);
+
+    private FrozenDictionary<string, FrozenSet<string>> ComputeReachability()
+    {
+        var result = new Dictionary<string, FrozenSet<string>>(StringComparer.Ordinal);
+        foreach (var start in Nodes.Keys)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var pending = new Stack<string>(Nodes[start].Outgoing.Values.SelectMany(t => t));
+            while (pending.TryPop(out var id))
+            {
+                if (seen.Add(id))
+                {
+                    foreach (var next in Nodes[id].Outgoing.Values.SelectMany(t => t))
+                    {
+                        pending.Push(next);
+                    }
+                }
+            }
+
+            result[start] = seen.ToFrozenSet(StringComparer.Ordinal);
+        }
+
+        return result.ToFrozenDictionary(StringComparer.Ordinal);
+    }
 }
 
 /// <summary>A node of a compiled graph.</summary>
