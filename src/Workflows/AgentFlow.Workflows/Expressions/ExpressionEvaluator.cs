@@ -22,8 +22,8 @@ public static class ExpressionEvaluators
 /// <summary>literal, var, js (Jint, sandboxed by limits, no CLR access) and liquid (Fluid).</summary>
 internal sealed class ExpressionEvaluator(ExpressionOptions options) : IExpressionEvaluator
 {
-    // FluidParser is thread-safe and costly to build: one per process.
-    private static readonly FluidParser LiquidParser = new();
+    // FluidParser is thread-safe and costly to build: one per process (shared with ExpressionSyntaxValidator).
+    internal static readonly FluidParser LiquidParser = new();
 
     private readonly TemplateOptions _liquidOptions = new()
     {
@@ -137,6 +137,12 @@ internal sealed class ExpressionEvaluator(ExpressionOptions options) : IExpressi
 
     private JsonValue EvaluateLiquid(string source, ExpressionScope scope, CancellationToken cancellationToken)
     {
+        // Checked before parsing: a deeply nested template overflows the parser's stack and kills the process.
+        if (!LiquidNestingGuard.IsSafe(source, out var depthError))
+        {
+            throw new ExpressionException(ExpressionSyntax.Liquid, $"Template syntax error: {depthError}");
+        }
+
         if (!LiquidParser.TryParse(source, out var template, out var error))
         {
             throw new ExpressionException(ExpressionSyntax.Liquid, $"Template syntax error: {error}");
