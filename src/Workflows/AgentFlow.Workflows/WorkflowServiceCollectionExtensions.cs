@@ -1,5 +1,6 @@
 using AgentFlow.Workflows.Activities;
 using AgentFlow.Workflows.Activities.Builtin;
+using AgentFlow.Workflows.Definitions;
 using AgentFlow.Workflows.Expressions;
 using AgentFlow.Workflows.Graph;
 using AgentFlow.Workflows.Persistence;
@@ -68,6 +69,10 @@ public static class WorkflowServiceCollectionExtensions
         services.TryAddSingleton<StepExecutor>();
         services.TryAddSingleton<WorkflowNode>();
         services.TryAddSingleton<WorkflowGraphCache>();
+        services.AddOptions<WorkflowDefinitionOptions>().Bind(configuration.GetSection(WorkflowDefinitionOptions.SectionName));
+        services.TryAddSingleton<WorkflowDefinitionService>();
+        services.TryAddSingleton<WorkflowSeeder>();
+
         services.TryAddSingleton<RuntimeSignals>();
         services.TryAddSingleton<BurstCommitter>();
         services.TryAddSingleton<InstanceLeases>();
