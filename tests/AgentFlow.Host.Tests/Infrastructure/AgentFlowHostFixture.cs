@@ -104,6 +104,11 @@ public abstract class AgentFlowHostFixture : WebApplicationFactory<Program>, IAs
 
     protected string DataDirectory => _dataDirectory;
 
+    /// <summary>Replaces or adds services of the Host under test (a fake clock, test activities, fault injection).</summary>
+    protected virtual void ConfigureTestServices(IServiceCollection services)
+    {
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -119,7 +124,11 @@ public abstract class AgentFlowHostFixture : WebApplicationFactory<Program>, IAs
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureTestServices(services => services.AddSingleton<IStartupFilter, TestClientAddressStartupFilter>());
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<IStartupFilter, TestClientAddressStartupFilter>();
+            ConfigureTestServices(services);
+        });
     }
 
     /// <summary>Sets the remote address of each request, as a real connection would have one.</summary>
