@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -24,6 +25,9 @@ internal sealed class ExpressionEvaluator(ExpressionOptions options) : IExpressi
 {
     // FluidParser is thread-safe and costly to build: one per process (shared with ExpressionSyntaxValidator).
     internal static readonly FluidParser LiquidParser = new();
+
+    private const int MaxCachedScripts = 2048;
+    private readonly ConcurrentDictionary<string, Prepared<Acornima.Ast.Script>> _scripts = new(StringComparer.Ordinal);
 
     private readonly TemplateOptions _liquidOptions = new()
     {
@@ -84,8 +88,7 @@ internal sealed class ExpressionEvaluator(ExpressionOptions options) : IExpressi
             engine.SetValue("input", parser.Parse(scope.Input.ToJsonString()));
             engine.SetValue("vars", parser.Parse(scope.Vars.ToJsonString()));
             // Parsing separately tells syntax errors (author's mistake, fixed in the designer) from runtime errors.
-            var script = Engine.PrepareScript(code);
-            var result = engine.Evaluate(script);
+            var result = engine.Evaluate(Prepare(code));
             return ToJson(engine, result);
         }
         catch (ExecutionCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -126,6 +129,25 @@ internal sealed class ExpressionEvaluator(ExpressionOptions options) : IExpressi
             // whatever a script provokes is the script's failure, never the worker's.
             throw Fail(ExpressionSyntax.Js, $"Script failed: {ex.Message}", ex);
         }
+    }
+
+    // Parsing dominates the cost of a short expression; a prepared script is immutable and can run on any engine.
+    // Bounded: definitions are few, but a flood of distinct scripts must not grow the cache without limit.
+    private Prepared<Acornima.Ast.Script> Prepare(string code)
+    {
+        if (_scripts.TryGetValue(code, out var prepared))
+        {
+            return prepared;
+        }
+
+        prepared = Engine.PrepareScript(code);
+        if (_scripts.Count >= MaxCachedScripts)
+        {
+            _scripts.Clear();
+        }
+
+        _scripts[code] = prepared;
+        return prepared;
     }
 
     private static JsonNode? ToJson(Engine engine, JsValue value)
