@@ -80,6 +80,7 @@ public static class WorkflowServiceCollectionExtensions
         services.TryAddSingleton<InstanceBurstRunner>();
         services.TryAddSingleton<IWorkflowRuntime, WorkflowRuntime>();
         services.TryAddSingleton<WorkItemProcessor>();
+        services.TryAddSingleton<WorkflowInstanceQueries>();
         services.TryAddSingleton<TimerPoller>();
         services.TryAddSingleton<OutboxDispatcher>();
         services.AddHttpClient(HttpOutboxHandler.ClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
