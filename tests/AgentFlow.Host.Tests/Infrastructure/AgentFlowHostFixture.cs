@@ -32,6 +32,11 @@ public abstract class AgentFlowHostFixture : WebApplicationFactory<Program>, IAs
     /// <summary>Settings a derived fixture changes (e.g. a low rate limit).</summary>
     protected virtual IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
 
+    /// <summary>Services a derived fixture adds or replaces (registered after the Host's own, e.g. test activity types).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     public async ValueTask InitializeAsync()
     {
         try
@@ -114,12 +119,18 @@ public abstract class AgentFlowHostFixture : WebApplicationFactory<Program>, IAs
         builder.UseSetting("AgentFlow:RateLimit:AuthPermitsPerMinute", "1000000");
         builder.UseSetting("AgentFlow:Retention:Enabled", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Error");
+        // The repository's workflows/ folder is copied next to the tests: tests seed only what they choose.
+        builder.UseSetting("AgentFlow:Workflows:SeedDirectory", Path.Combine(_dataDirectory, "no-seed-workflows"));
         foreach (var (key, value) in ExtraSettings)
         {
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureTestServices(services => services.AddSingleton<IStartupFilter, TestClientAddressStartupFilter>());
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<IStartupFilter, TestClientAddressStartupFilter>();
+            ConfigureServices(services);
+        });
     }
 
     /// <summary>Sets the remote address of each request, as a real connection would have one.</summary>
