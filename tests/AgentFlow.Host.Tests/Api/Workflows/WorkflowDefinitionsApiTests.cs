@@ -5,12 +5,15 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentFlow.Engine.Identity;
+using AgentFlow.Engine.Tenancy;
+using AgentFlow.Host.Startup;
 using AgentFlow.Host.Tests.Infrastructure;
 using AgentFlow.Workflows.Definitions;
 using AgentFlow.Workflows.Persistence;
 using AgentFlow.Workflows.Runtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace AgentFlow.Host.Tests.Api.Workflows;
 
@@ -734,6 +737,27 @@ public abstract class WorkflowDefinitionsApiTests<TFixture>(TFixture host) : ICl
         Assert.Equal("published", seeded.GetProperty("status").GetString());
         var version = Assert.Single(await tenant.Owner.Client.VersionsAsync(WorkflowFixtureSetup.SeededDefinitionId));
         Assert.Equal(WorkflowSeeder.CreatedBy, version.GetProperty("createdBy").GetString());
+    }
+
+    [Fact]
+    public async Task SeedingService_AtStart_SeedsEveryOrganisation_AfterTheDatabaseInitializer()
+    {
+        host.SkipIfUnavailable();
+        Guid orgId;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            // Created without any request to the workflow API, so nothing seeded it lazily.
+            orgId = (await scope.ServiceProvider.GetRequiredService<OrganizationProvisioner>().CreateAsync("Seeded at start " + Guid.NewGuid().ToString("N")[..8])).Id;
+        }
+
+        var hostedServices = host.Services.GetServices<IHostedService>().ToList();
+        var seeding = hostedServices.OfType<WorkflowSeedingService>().Single();
+        await seeding.StartAsync(CancellationToken.None);
+
+        Assert.True(hostedServices.FindIndex(s => s is DatabaseInitializer) < hostedServices.IndexOf(seeding), "seeding must start after the migrations");
+        await using var db = await WorkflowDbAsync();
+        var seeded = Assert.Single(await db.Definitions.AsNoTracking().Where(d => d.OrgId == orgId).ToListAsync());
+        Assert.Equal((WorkflowFixtureSetup.SeededDefinitionId, DefinitionStatus.Published, 1), (seeded.DefinitionId, seeded.Status, seeded.Version));
     }
 
     [Fact]
