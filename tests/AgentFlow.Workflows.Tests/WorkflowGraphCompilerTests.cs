@@ -141,6 +141,94 @@ public sealed class WorkflowGraphCompilerTests
     }
 
     [Fact]
+    public void Compile_JavaScriptSyntaxErrorInInput_ReportsItWithoutGraph()
+    {
+        var document = WithEmailInputs(new() { ["to"] = ValueExpression.FromJavaScript("input.requester +") });
+
+        var result = Compiler.Compile(document);
+
+        Assert.Null(result.Graph);
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal(("a", "inputs.to", ValidationSeverity.Error), (problem.NodeId, problem.Field, problem.Severity));
+        Assert.StartsWith("JavaScript syntax error: ", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compile_LiquidSyntaxErrorInInput_ReportsItWithoutGraph()
+    {
+        var document = WithEmailInputs(new()
+        {
+            ["to"] = ValueExpression.FromVariable("x"),
+            ["body"] = ValueExpression.FromLiquid("Your expense was {% if vars.x %}approved"),
+        });
+
+        var result = Compiler.Compile(document);
+
+        Assert.Null(result.Graph);
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal(("a", "inputs.body", ValidationSeverity.Error), (problem.NodeId, problem.Field, problem.Severity));
+        Assert.StartsWith("Liquid syntax error: ", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compile_SyntaxErrorInWorkflowOutput_ReportsItOnTheOutput()
+    {
+        var document = TestDefinitions.Minimal() with
+        {
+            Outputs =
+            [
+                new WorkflowOutputDefinition { Name = "ok", From = ValueExpression.FromJavaScript("vars.x") },
+                new WorkflowOutputDefinition { Name = "bad", From = ValueExpression.FromLiquid("{{ vars.x ") },
+            ],
+        };
+
+        var result = Compiler.Compile(document);
+
+        Assert.Null(result.Graph);
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal((null, "outputs[1].from"), (problem.NodeId, problem.Field));
+        Assert.StartsWith("Liquid syntax error: ", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compile_SyntaxErrorsAndStructuralErrors_ReportsAll()
+    {
+        var document = WithEmailInputs(new() { ["to"] = ValueExpression.FromJavaScript("(") }) with
+        {
+            Edges = [new EdgeDefinition { From = "start", To = "a" }, new EdgeDefinition { From = "a", To = "nowhere" }],
+        };
+
+        var result = Compiler.Compile(document);
+
+        Assert.False(result.Succeeded);
+        Assert.Contains(result.Problems, p => p.Field == "edges[1].to");
+        Assert.Contains(result.Problems, p => p.NodeId == "a" && p.Field == "inputs.to" && p.Message.StartsWith("JavaScript", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Compile_ValidExpressionsEverywhere_Succeeds()
+    {
+        var document = WithEmailInputs(new()
+        {
+            ["to"] = ValueExpression.FromJavaScript("vars.x + '@example.com'"),
+            ["body"] = ValueExpression.FromLiquid("{% if vars.x %}Hello {{ vars.x }}{% endif %}"),
+        }) with
+        {
+            Outputs = [new WorkflowOutputDefinition { Name = "to", From = ValueExpression.FromJavaScript("({to: vars.x})") }],
+        };
+
+        var result = Compiler.Compile(document);
+
+        Assert.True(result.Succeeded, string.Join("; ", result.Problems));
+        Assert.Empty(result.Problems);
+    }
+
+    private static WorkflowDefinitionDocument WithEmailInputs(Dictionary<string, ValueExpression> inputs) => TestDefinitions.Minimal() with
+    {
+        Nodes = [.. TestDefinitions.Minimal().Nodes.Select(n => n.Id == "a" ? n with { Inputs = inputs } : n)],
+    };
+
+    [Fact]
     public void ContentHash_ReorderedPropertiesAndWhitespace_IsUnchanged()
     {
         var original = Compile(TestDefinitions.ExpenseApproval).ContentHash;

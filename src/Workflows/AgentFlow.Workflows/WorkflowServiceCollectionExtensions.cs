@@ -69,10 +69,32 @@ public static class WorkflowServiceCollectionExtensions
         services.TryAddSingleton<StepExecutor>();
         services.TryAddSingleton<WorkflowNode>();
         services.TryAddSingleton<WorkflowGraphCache>();
-
         services.AddOptions<WorkflowDefinitionOptions>().Bind(configuration.GetSection(WorkflowDefinitionOptions.SectionName));
         services.TryAddSingleton<WorkflowDefinitionService>();
         services.TryAddSingleton<WorkflowSeeder>();
+
+        services.TryAddSingleton<RuntimeSignals>();
+        services.TryAddSingleton<BurstCommitter>();
+        services.TryAddSingleton<InstanceLeases>();
+        services.TryAddSingleton<WorkItemStore>();
+        services.TryAddSingleton<InstanceBurstRunner>();
+        services.TryAddSingleton<IWorkflowRuntime, WorkflowRuntime>();
+        services.TryAddSingleton<WorkItemProcessor>();
+        services.TryAddSingleton<TimerPoller>();
+        services.TryAddSingleton<OutboxDispatcher>();
+        services.AddHttpClient(HttpOutboxHandler.ClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOutboxHandler, HttpOutboxHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOutboxHandler, WorkflowStartOutboxHandler>());
+
+        // The workers, pollers and dispatcher run on every node; a node can opt out (e.g. an API-only replica).
+        var runtime = configuration.GetSection(WorkflowRuntimeOptions.SectionName).Get<WorkflowRuntimeOptions>() ?? new WorkflowRuntimeOptions();
+        if (runtime.RunBackgroundServices)
+        {
+            services.AddHostedService<WorkflowWorker>();
+            services.AddHostedService(sp => sp.GetRequiredService<TimerPoller>());
+            services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        }
+
         return services;
     }
 }

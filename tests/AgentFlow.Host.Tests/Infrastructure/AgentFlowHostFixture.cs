@@ -32,11 +32,6 @@ public abstract class AgentFlowHostFixture : WebApplicationFactory<Program>, IAs
     /// <summary>Settings a derived fixture changes (e.g. a low rate limit).</summary>
     protected virtual IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
 
-    /// <summary>Services a derived fixture adds or replaces (registered after the Host's own, e.g. test activity types).</summary>
-    protected virtual void ConfigureServices(IServiceCollection services)
-    {
-    }
-
     public async ValueTask InitializeAsync()
     {
         try
@@ -109,6 +104,11 @@ public abstract class AgentFlowHostFixture : WebApplicationFactory<Program>, IAs
 
     protected string DataDirectory => _dataDirectory;
 
+    /// <summary>Replaces or adds services of the Host under test (a fake clock, test activities, fault injection).</summary>
+    protected virtual void ConfigureTestServices(IServiceCollection services)
+    {
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -129,7 +129,7 @@ public abstract class AgentFlowHostFixture : WebApplicationFactory<Program>, IAs
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<IStartupFilter, TestClientAddressStartupFilter>();
-            ConfigureServices(services);
+            ConfigureTestServices(services);
         });
     }
 

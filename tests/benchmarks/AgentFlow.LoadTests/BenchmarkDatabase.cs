@@ -83,3 +83,9 @@ internal sealed class BenchmarkDatabase : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 }
+
+internal enum DatabaseKind
+{
+    Sqlite,
+    Postgres,
+}

@@ -99,9 +99,3 @@ internal sealed partial record BenchmarkSettings(
         throw new ArgumentException("Cannot find the repository root (AgentFlow.sln) above this program; pass --host-dll.");
     }
 }
-
-internal enum DatabaseKind
-{
-    Sqlite,
-    Postgres,
-}

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -22,8 +23,11 @@ public static class ExpressionEvaluators
 /// <summary>literal, var, js (Jint, sandboxed by limits, no CLR access) and liquid (Fluid).</summary>
 internal sealed class ExpressionEvaluator(ExpressionOptions options) : IExpressionEvaluator
 {
-    // FluidParser is thread-safe and costly to build: one per process.
-    private static readonly FluidParser LiquidParser = new();
+    // FluidParser is thread-safe and costly to build: one per process (shared with ExpressionSyntaxValidator).
+    internal static readonly FluidParser LiquidParser = new();
+
+    private const int MaxCachedScripts = 2048;
+    private readonly ConcurrentDictionary<string, Prepared<Acornima.Ast.Script>> _scripts = new(StringComparer.Ordinal);
 
     private readonly TemplateOptions _liquidOptions = new()
     {
@@ -84,8 +88,7 @@ internal sealed class ExpressionEvaluator(ExpressionOptions options) : IExpressi
             engine.SetValue("input", parser.Parse(scope.Input.ToJsonString()));
             engine.SetValue("vars", parser.Parse(scope.Vars.ToJsonString()));
             // Parsing separately tells syntax errors (author's mistake, fixed in the designer) from runtime errors.
-            var script = Engine.PrepareScript(code);
-            var result = engine.Evaluate(script);
+            var result = engine.Evaluate(Prepare(code));
             return ToJson(engine, result);
         }
         catch (ExecutionCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -128,6 +131,25 @@ internal sealed class ExpressionEvaluator(ExpressionOptions options) : IExpressi
         }
     }
 
+    // Parsing dominates the cost of a short expression; a prepared script is immutable and can run on any engine.
+    // Bounded: definitions are few, but a flood of distinct scripts must not grow the cache without limit.
+    private Prepared<Acornima.Ast.Script> Prepare(string code)
+    {
+        if (_scripts.TryGetValue(code, out var prepared))
+        {
+            return prepared;
+        }
+
+        prepared = Engine.PrepareScript(code);
+        if (_scripts.Count >= MaxCachedScripts)
+        {
+            _scripts.Clear();
+        }
+
+        _scripts[code] = prepared;
+        return prepared;
+    }
+
     private static JsonNode? ToJson(Engine engine, JsValue value)
     {
         // JSON.stringify semantics: undefined and functions have no JSON form and become null; NaN/Infinity become null.
@@ -137,6 +159,12 @@ internal sealed class ExpressionEvaluator(ExpressionOptions options) : IExpressi
 
     private JsonValue EvaluateLiquid(string source, ExpressionScope scope, CancellationToken cancellationToken)
     {
+        // Checked before parsing: a deeply nested template overflows the parser's stack and kills the process.
+        if (!LiquidNestingGuard.IsSafe(source, out var depthError))
+        {
+            throw new ExpressionException(ExpressionSyntax.Liquid, $"Template syntax error: {depthError}");
+        }
+
         if (!LiquidParser.TryParse(source, out var template, out var error))
         {
             throw new ExpressionException(ExpressionSyntax.Liquid, $"Template syntax error: {error}");

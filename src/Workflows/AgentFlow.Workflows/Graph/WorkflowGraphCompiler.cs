@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using AgentFlow.Workflows.Activities;
 using AgentFlow.Workflows.Definitions;
+using AgentFlow.Workflows.Expressions;
 using AgentFlow.Workflows.Validation;
 
 namespace AgentFlow.Workflows.Graph;
@@ -26,7 +27,8 @@ public sealed class WorkflowGraphCompiler(IActivityDescriptorLookup activities)
     public GraphCompileResult Compile(WorkflowDefinitionDocument document)
     {
         ArgumentNullException.ThrowIfNull(document);
-        var problems = _validator.Validate(document);
+        // Expressions are parsed here rather than in the validator: the parsers live in this assembly, not in Abstractions.
+        IReadOnlyList<ValidationProblem> problems = [.. _validator.Validate(document), .. ExpressionSyntaxValidator.Validate(document)];
         if (problems.Any(p => p.Severity == ValidationSeverity.Error))
         {
             return new GraphCompileResult(null, problems);

@@ -85,7 +85,7 @@ public sealed class SqliteWorkflowHostFixture : SqliteHostFixture
 
     protected override IReadOnlyDictionary<string, string?> ExtraSettings => WorkflowFixtureSetup.Settings(SeedDirectory);
 
-    protected override void ConfigureServices(IServiceCollection services) => WorkflowFixtureSetup.AddTestActivities(services);
+    protected override void ConfigureTestServices(IServiceCollection services) => WorkflowFixtureSetup.AddTestActivities(services);
 }
 
 /// <inheritdoc cref="SqliteWorkflowHostFixture"/>
@@ -97,7 +97,7 @@ public sealed class PostgresWorkflowHostFixture : PostgresHostFixture
 
     protected override IReadOnlyDictionary<string, string?> ExtraSettings => WorkflowFixtureSetup.Settings(SeedDirectory);
 
-    protected override void ConfigureServices(IServiceCollection services) => WorkflowFixtureSetup.AddTestActivities(services);
+    protected override void ConfigureTestServices(IServiceCollection services) => WorkflowFixtureSetup.AddTestActivities(services);
 }
 
 internal static class WorkflowFixtureSetup
