@@ -423,6 +423,33 @@ public abstract class WorkflowDefinitionsApiTests<TFixture>(TFixture host) : ICl
         Assert.Empty(schedulesAfterRetract);
     }
 
+    [Fact]
+    public async Task SchedulePoller_DueCronScheduleInAnotherTimeZone_FiresOnceAndAdvancesInUtc()
+    {
+        var tenant = await host.CreateTenantAsync();
+        await tenant.Owner.Client.CreateAsync(Wf.Definition("paris-cron", customize: d =>
+            Wf.AddTrigger(d, "cron", new JsonObject { ["expression"] = "0 9 * * *", ["timeZone"] = "Europe/Paris" })));
+        await tenant.Owner.Client.PublishAsync("paris-cron");
+        var (_, schedules) = await TriggerRowsAsync(tenant.OrgId, "paris-cron");
+        var scheduleId = Assert.Single(schedules).Id;
+        var due = DateTimeOffset.UnixEpoch.AddYears(50);
+        await using (var db = await WorkflowDbAsync())
+        {
+            await db.Schedules.Where(s => s.Id == scheduleId).ExecuteUpdateAsync(s => s.SetProperty(x => x.NextFireAt, due));
+        }
+
+        // The published row must be consumable by the runtime's poller: it computes the next fire from it.
+        await host.Services.GetRequiredService<TimerPoller>().PollOnceAsync(CancellationToken.None);
+
+        await using var check = await WorkflowDbAsync();
+        var schedule = await check.Schedules.AsNoTracking().SingleAsync(s => s.Id == scheduleId);
+        Assert.Equal(due, schedule.LastFireAt);
+        Assert.NotNull(schedule.NextFireAt);
+        Assert.True(schedule.NextFireAt > due);
+        Assert.Equal(9, TimeZoneInfo.ConvertTime(schedule.NextFireAt!.Value, TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris")).Hour);
+        Assert.Single(await check.WorkItems.AsNoTracking().Where(w => w.OrgId == tenant.OrgId && w.Kind == "schedule").ToListAsync());
+    }
+
     // ------------------------------------------------------------------------------------------ retract/revert/delete
 
     [Fact]
