@@ -5,6 +5,7 @@ using AgentFlow.Host.Auth;
 using AgentFlow.Host.Endpoints.Admin;
 using AgentFlow.Host.Endpoints.Auth;
 using AgentFlow.Host.Endpoints.Health;
+using AgentFlow.Host.Endpoints.Workflows;
 using AgentFlow.Host.Errors;
 using AgentFlow.Host.Middleware;
 using AgentFlow.Host.Options;
@@ -35,6 +36,9 @@ internal static class AgentFlowHostExtensions
         services.AddHostedService<DatabaseInitializer>();
         services.AddAgentFlowPersistence(configuration);
         services.AddAgentFlowWorkflows(configuration, PlatformPersistence.WorkflowDatabase(configuration));
+        // After DatabaseInitializer (registered first): seeding needs the migrated tables and the organisations.
+        services.AddSingleton<WorkflowOrgSeeding>();
+        services.AddHostedService<WorkflowSeedingService>();
 
         services.AddOptions<HttpOptions>().Bind(configuration.GetSection(HttpOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
@@ -120,6 +124,7 @@ internal static class AgentFlowHostExtensions
         app.MapAuditApi();
         app.MapRulesApi();
         app.MapSettingsApi();
+        app.MapWorkflowDefinitionsApi();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/scalar", o => o.WithTitle("AgentFlow API")).AllowAnonymous();
         app.MapGet("/", () => TypedResults.Redirect("/scalar")).ExcludeFromDescription().AllowAnonymous();

@@ -1,5 +1,8 @@
 using System.Text.Json;
 using AgentFlow.Engine.Errors;
+using AgentFlow.Host.Endpoints.Workflows;
+using AgentFlow.Workflows.Definitions;
+using AgentFlow.Workflows.Runtime;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace AgentFlow.Host.Errors;
@@ -22,6 +25,14 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
             ResourceNotFoundException e => ApiProblem.Create(StatusCodes.Status404NotFound, e.Code, e.Message, new { resource = e.Resource, id = e.Id }),
             ResourceConflictException e => ApiProblem.Create(StatusCodes.Status409Conflict, e.Code, e.Message, new { field = e.Field }),
             OperationNotAllowedException e => ApiProblem.Create(StatusCodes.Status403Forbidden, e.Code, e.Message),
+            // Workflow errors: a definition's problems are a list (node id, field, message, severity), not a field map.
+            WorkflowDefinitionInvalidException e => ApiProblem.Create(StatusCodes.Status400BadRequest, ErrorCodes.ValidationError, e.Message,
+                e.Problems.Select(WorkflowProblemResponse.From).ToList()),
+            WorkflowInputException e => ApiProblem.Validation(e.Errors.ToDictionary(kv => kv.Key, kv => new[] { kv.Value }), e.Message),
+            WorkflowNotFoundException e => ApiProblem.Create(StatusCodes.Status404NotFound, ErrorCodes.NotFound, e.Message),
+            NoMatchingBookmarkException e => ApiProblem.Create(StatusCodes.Status404NotFound, ErrorCodes.NoMatchingBookmark, e.Message),
+            WorkflowConflictException e => ApiProblem.Create(StatusCodes.Status409Conflict, e.Code, e.Message),
+            WorkflowStateException e => ApiProblem.Create(StatusCodes.Status409Conflict, ErrorCodes.InvalidState, e.Message),
             BadHttpRequestException e => FromBadRequest(e),
             JsonException e => FromJson(e),
             _ => null,

@@ -48,6 +48,8 @@ internal static class ErrorCodes
     public const string InsufficientPermissions = "INSUFFICIENT_PERMISSIONS";
     public const string CsrfTokenInvalid = "CSRF_TOKEN_INVALID";
     public const string NotFound = "NOT_FOUND";
+    public const string NoMatchingBookmark = "NO_MATCHING_BOOKMARK";
+    public const string InvalidState = "INVALID_STATE";
     public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";
     public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
     public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";

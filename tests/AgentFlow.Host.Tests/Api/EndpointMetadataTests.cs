@@ -26,7 +26,7 @@ public abstract class EndpointMetadataTests<TFixture>(TFixture host) : IClassFix
     {
         var routes = Endpoints().Select(e => Route(e)).ToHashSet(StringComparer.Ordinal);
 
-        foreach (var expected in new[] { "/api/agents", "/api/audit", "/api/rules", "/api/settings", "/api/retention", "/api/stats", "/auth/login", "/health", "/ready" })
+        foreach (var expected in new[] { "/api/agents", "/api/audit", "/api/rules", "/api/settings", "/api/retention", "/api/stats", "/api/workflows/definitions", "/api/workflows/descriptors/activities", "/auth/login", "/health", "/ready" })
         {
             Assert.Contains(expected, routes);
         }
@@ -99,6 +99,18 @@ public abstract class EndpointMetadataTests<TFixture>(TFixture host) : IClassFix
     [InlineData("GET", "/api/retention", UserRole.Admin)]
     [InlineData("POST", "/api/rules", UserRole.Member)]
     [InlineData("DELETE", "/api/users/{id:guid}", UserRole.Owner)]
+    [InlineData("GET", "/api/workflows/definitions", UserRole.Member)]
+    [InlineData("GET", "/api/workflows/definitions/{definitionId}", UserRole.Member)]
+    [InlineData("POST", "/api/workflows/definitions", UserRole.Admin)]
+    [InlineData("PUT", "/api/workflows/definitions/{definitionId}", UserRole.Admin)]
+    [InlineData("POST", "/api/workflows/definitions/{definitionId}/publish", UserRole.Admin)]
+    [InlineData("POST", "/api/workflows/definitions/{definitionId}/retract", UserRole.Admin)]
+    [InlineData("POST", "/api/workflows/definitions/{definitionId}/revert/{version:int}", UserRole.Admin)]
+    [InlineData("DELETE", "/api/workflows/definitions/{definitionId}", UserRole.Admin)]
+    [InlineData("POST", "/api/workflows/definitions/import", UserRole.Admin)]
+    [InlineData("GET", "/api/workflows/definitions/export", UserRole.Member)]
+    [InlineData("POST", "/api/workflows/definitions/{definitionId}/instances", UserRole.Member)]
+    [InlineData("GET", "/api/workflows/descriptors/activities", UserRole.Member)]
     public void Route_RequiresTheDocumentedRole(string method, string route, UserRole role)
     {
         var endpoint = Assert.Single(Endpoints(), e => Route(e) == route && Methods(e).Contains(method, StringComparer.OrdinalIgnoreCase));

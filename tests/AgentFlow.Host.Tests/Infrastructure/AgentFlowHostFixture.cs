@@ -119,6 +119,8 @@ public abstract class AgentFlowHostFixture : WebApplicationFactory<Program>, IAs
         builder.UseSetting("AgentFlow:RateLimit:AuthPermitsPerMinute", "1000000");
         builder.UseSetting("AgentFlow:Retention:Enabled", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Error");
+        // The repository's workflows/ folder is copied next to the tests: tests seed only what they choose.
+        builder.UseSetting("AgentFlow:Workflows:SeedDirectory", Path.Combine(_dataDirectory, "no-seed-workflows"));
         foreach (var (key, value) in ExtraSettings)
         {
             builder.UseSetting(key, value);

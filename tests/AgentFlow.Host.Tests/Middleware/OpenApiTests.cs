@@ -16,7 +16,7 @@ public abstract class OpenApiTests<TFixture>(TFixture host) : IClassFixture<TFix
         var document = await response.AssertSuccessAsync();
         Assert.StartsWith("application/json", response.Content.Headers.ContentType?.ToString() ?? string.Empty, StringComparison.Ordinal);
         var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var path in new[] { "/api/agents", "/auth/login", "/api/retention", "/api/settings", "/api/audit", "/api/rules" })
+        foreach (var path in new[] { "/api/agents", "/auth/login", "/api/retention", "/api/settings", "/api/audit", "/api/rules", "/api/workflows/definitions", "/api/workflows/definitions/{definitionId}/publish" })
         {
             Assert.True(paths.Contains(path), $"path {path} missing; document has: {string.Join(", ", paths.Order())}");
         }

@@ -23,6 +23,9 @@ public sealed class WorkflowConflictException(string code, string message) : Exc
     /// <summary>Running or suspended instances still use the definition.</summary>
     public const string HasInstances = "HAS_INSTANCES";
 
+    /// <summary>The version to publish is the published one already.</summary>
+    public const string AlreadyPublished = "ALREADY_PUBLISHED";
+
     /// <summary>The operation needs a published version and there is none.</summary>
     public const string NotPublished = "NOT_PUBLISHED";
 

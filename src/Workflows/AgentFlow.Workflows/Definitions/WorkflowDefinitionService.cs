@@ -206,18 +206,19 @@ public sealed class WorkflowDefinitionService(
     }
 
     /// <summary>Publishes the latest version (or the given one): validates and compiles it, retires the previously published
-    /// version and replaces the definition's trigger and schedule rows, in one transaction. Publishing the published
-    /// version again changes nothing.</summary>
+    /// version and replaces the definition's trigger and schedule rows, in one transaction.</summary>
     /// <exception cref="WorkflowDefinitionInvalidException">The version does not validate or compile (any more).</exception>
     /// <exception cref="WorkflowNotFoundException">No such definition or version.</exception>
-    /// <exception cref="WorkflowConflictException"><c>ROUTE_CONFLICT</c>: an HTTP route is served by another published workflow; <c>CONFLICT</c>: a concurrent change.</exception>
+    /// <exception cref="WorkflowConflictException"><c>ROUTE_CONFLICT</c>: an HTTP route is served by another published workflow;
+    /// <c>ALREADY_PUBLISHED</c>: the version is the published one; <c>CONFLICT</c>: a concurrent change.</exception>
     public async Task<WorkflowDefinitionRecord> PublishAsync(Guid orgId, string definitionId, int? version = null, CancellationToken cancellationToken = default) =>
         await InTransactionAsync(async db =>
         {
             var target = await FindAsync(db.Definitions.AsNoTracking(), orgId, definitionId, version, cancellationToken);
             if (target.Status == DefinitionStatus.Published)
             {
-                return target;
+                // Not a silent success: of two publishes of one draft, exactly one succeeds, whichever order they commit in.
+                throw new WorkflowConflictException(WorkflowConflictException.AlreadyPublished, $"Workflow \"{definitionId}\" v{target.Version} is already published.");
             }
 
             await PublishCoreAsync(db, target, cancellationToken);

@@ -140,7 +140,8 @@ public static class WorkflowTriggerIndex
 
                     if (expression is not null && cron is not null && zone is not null)
                     {
-                        var schedule = new IndexedSchedule(ScheduleKinds.Cron, expression, zoneId, cron.GetNextOccurrence(now, zone));
+                        // Cronos answers in the zone's offset; stored instants are UTC (PostgreSQL accepts nothing else).
+                        var schedule = new IndexedSchedule(ScheduleKinds.Cron, expression, zoneId, cron.GetNextOccurrence(now, zone)?.ToUniversalTime());
                         triggers.Add(new IndexedTrigger(trigger.Node, TriggerKinds.Cron, expression, payload, schedule));
                     }
 
@@ -170,7 +171,7 @@ public static class WorkflowTriggerIndex
                     }
                     else if (TryParseDuration(interval!, out var every))
                     {
-                        triggers.Add(new IndexedTrigger(trigger.Node, TriggerKinds.Timer, interval!, payload, new IndexedSchedule(ScheduleKinds.Interval, interval!, DefaultTimeZone, now + every)));
+                        triggers.Add(new IndexedTrigger(trigger.Node, TriggerKinds.Timer, interval!, payload, new IndexedSchedule(ScheduleKinds.Interval, interval!, DefaultTimeZone, (now + every).ToUniversalTime())));
                     }
                     else
                     {
