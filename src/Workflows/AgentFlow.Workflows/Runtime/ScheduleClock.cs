@@ -19,10 +19,10 @@ public static class ScheduleClock
                     var fields = expression.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
                     var cron = CronExpression.Parse(expression, fields == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard);
                     var zone = string.IsNullOrWhiteSpace(timeZone) ? TimeZoneInfo.Utc : TimeZoneInfo.FindSystemTimeZoneById(timeZone);
-                    return cron.GetNextOccurrence(after, zone);
+                    return cron.GetNextOccurrence(after, zone)?.ToUniversalTime();
                 case "at":
                     var at = DateTimeOffset.Parse(expression, System.Globalization.CultureInfo.InvariantCulture);
-                    return at > after ? at : null;
+                    return at > after ? at.ToUniversalTime() : null;
                 case "interval":
                     var interval = XmlConvert.ToTimeSpan(expression);
                     return interval <= TimeSpan.Zero ? null : after + interval;
