@@ -125,6 +125,8 @@ internal static class AgentFlowHostExtensions
         app.MapRulesApi();
         app.MapSettingsApi();
         app.MapWorkflowDefinitionsApi();
+        app.MapWorkflowInstancesApi();
+        app.MapWorkflowHttpTriggers();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/scalar", o => o.WithTitle("AgentFlow API")).AllowAnonymous();
         app.MapGet("/", () => TypedResults.Redirect("/scalar")).ExcludeFromDescription().AllowAnonymous();
