@@ -65,7 +65,13 @@ public sealed partial class WorkItemProcessor(
                     break;
             }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The node is stopping: hand the item back at once rather than leave it locked until the lock expires.
+            await items.ReleaseAsync(item, TimeSpan.Zero, null, countsAsAttempt: false, CancellationToken.None);
+            throw;
+        }
+        catch (Exception ex)
         {
             LogFailed(logger, ex, item.Id, item.Kind, item.Attempts);
             var backoff = TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, Math.Max(0, item.Attempts - 1))));

@@ -72,6 +72,23 @@ public sealed class WorkItemStore(IDbContextFactory<WorkflowDbContext> contexts,
         await db.WorkItems.Where(w => w.Id == itemId).ExecuteDeleteAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Frees the work items, outbox rows and instance leases a previous process with this node's name left locked
+    /// when it stopped, so a restarted node resumes at once instead of after the locks expire. Node names must be
+    /// unique among live processes (the default name is).
+    /// </summary>
+    public async Task ReleaseStaleLocksAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var owner = node.Name;
+        await db.WorkItems.Where(w => w.LockedBy == owner)
+            .ExecuteUpdateAsync(s => s.SetProperty(w => w.LockedBy, (string?)null).SetProperty(w => w.LockedUntil, (DateTimeOffset?)null), cancellationToken);
+        await db.Outbox.Where(o => o.LockedBy == owner)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.LockedBy, (string?)null).SetProperty(o => o.LockedUntil, (DateTimeOffset?)null), cancellationToken);
+        await db.Instances.Where(i => i.LeaseOwner == owner)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseOwner, (string?)null).SetProperty(i => i.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
+    }
+
     public async Task DeleteBookmarkAsync(Guid bookmarkId, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);

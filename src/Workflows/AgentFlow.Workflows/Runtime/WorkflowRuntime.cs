@@ -197,7 +197,8 @@ public sealed class WorkflowRuntime(
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
             triggers = await db.Triggers.AsNoTracking().Where(t => t.OrgId == orgId && t.Kind == "http" && t.Key.StartsWith(prefix)).ToListAsync(cancellationToken);
-            waits = triggers.Count > 0 ? [] : await db.Bookmarks.AsNoTracking()
+            // Waits are loaded even when triggers exist: a workflow started on one route often waits on another.
+            waits = await db.Bookmarks.AsNoTracking()
                 .Where(b => b.OrgId == orgId && b.Kind == "http" && b.Key.StartsWith(prefix)).ToListAsync(cancellationToken);
         }
 

@@ -18,11 +18,20 @@ public sealed partial class WorkflowWorker(
 {
     private readonly WorkflowRuntimeOptions _options = options.Value;
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await store.ReleaseStaleLocksAsync(stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogLoopFailed(logger, ex); // the locks then expire on their own
+        }
+
         var loops = Math.Max(1, _options.WorkerConcurrency);
         var batch = Math.Max(1, _options.ClaimBatchSize / loops);
-        return Task.WhenAll(Enumerable.Range(0, loops).Select(_ => Task.Run(() => LoopAsync(batch, stoppingToken), stoppingToken)));
+        await Task.WhenAll(Enumerable.Range(0, loops).Select(_ => Task.Run(() => LoopAsync(batch, stoppingToken), stoppingToken)));
     }
 
     private async Task LoopAsync(int batch, CancellationToken stoppingToken)
