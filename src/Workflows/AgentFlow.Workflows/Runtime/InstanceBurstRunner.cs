@@ -78,7 +78,7 @@ public sealed class InstanceBurstRunner(
                 return new BurstRun(selection.Outcome, null, selection.Reason);
             }
 
-            var (_, graph) = await graphs.GetAsync(db, instance.DefinitionVersionId, cancellationToken);
+            var graph = await graphs.GetAsync(db, instance.DefinitionVersionId, null, cancellationToken);
             var state = InstanceState.Deserialize(instance.StateJson);
             var result = await executor.RunAsync(graph, instance.Id, state, selection.Trigger, cancellationToken);
             if (!result.Applied)

@@ -29,10 +29,13 @@ public sealed class WorkflowRuntime(
             return existing;
         }
 
-        var record = request.VersionId is { } versionId
-            ? await db.Definitions.AsNoTracking().FirstOrDefaultAsync(d => d.Id == versionId && d.OrgId == request.OrgId, cancellationToken)
-            : await db.Definitions.AsNoTracking().FirstOrDefaultAsync(
-                d => d.OrgId == request.OrgId && d.DefinitionId == request.DefinitionId && d.Status == DefinitionStatus.Published, cancellationToken);
+        // The version's identity only: its content comes from the graph cache unless this node has not compiled it yet.
+        var versions = db.Definitions.AsNoTracking();
+        var record = await (request.VersionId is { } versionId
+                ? versions.Where(d => d.Id == versionId && d.OrgId == request.OrgId)
+                : versions.Where(d => d.OrgId == request.OrgId && d.DefinitionId == request.DefinitionId && d.Status == DefinitionStatus.Published))
+            .Select(d => new { d.Id, d.DefinitionId, d.Version, d.ContentHash })
+            .FirstOrDefaultAsync(cancellationToken);
         if (record is null || !string.Equals(record.DefinitionId, request.DefinitionId, StringComparison.Ordinal))
         {
             throw new WorkflowNotFoundException(request.VersionId is null
@@ -40,7 +43,7 @@ public sealed class WorkflowRuntime(
                 : $"Workflow \"{request.DefinitionId}\" has no version {request.VersionId}.");
         }
 
-        var graph = graphs.Get(record);
+        var graph = await graphs.GetAsync(db, record.Id, record.ContentHash, cancellationToken);
         var state = new InstanceState
         {
             Input = StartInput.Build(graph.Definition, request.Input),
