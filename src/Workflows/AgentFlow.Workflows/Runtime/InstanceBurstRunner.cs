@@ -57,7 +57,8 @@ public sealed class InstanceBurstRunner(
     {
         ArgumentNullException.ThrowIfNull(select);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        if (!await leases.TryAcquireAsync(db, instanceId, cancellationToken))
+        var lease = await leases.TryAcquireAsync(db, instanceId, cancellationToken);
+        if (lease is null)
         {
             var exists = await db.Instances.AnyAsync(i => i.Id == instanceId, cancellationToken);
             return new BurstRun(exists ? BurstRunOutcome.LeaseBusy : BurstRunOutcome.Missing);
@@ -83,7 +84,9 @@ public sealed class InstanceBurstRunner(
             var result = await executor.RunAsync(graph, instance.Id, state, selection.Trigger, cancellationToken);
             if (!result.Applied)
             {
-                return new BurstRun(BurstRunOutcome.NoOp);
+                // Only a no-op if what was read is still current; otherwise someone committed in between: try again.
+                var current = await db.Instances.AsNoTracking().Where(i => i.Id == instanceId).Select(i => i.RowVersion).FirstOrDefaultAsync(cancellationToken);
+                return new BurstRun(current == instance.RowVersion ? BurstRunOutcome.NoOp : BurstRunOutcome.Fenced);
             }
 
             committed = await committer.CommitAsync(db, instance, result, selection.Extras ?? new CommitExtras(), cancellationToken);
@@ -101,7 +104,7 @@ public sealed class InstanceBurstRunner(
             {
                 // The commit releases the lease itself; on every other path give it back now rather than on expiry.
                 db.ChangeTracker.Clear();
-                await leases.ReleaseAsync(db, instanceId, CancellationToken.None);
+                await InstanceLeases.ReleaseAsync(db, instanceId, lease, CancellationToken.None);
             }
         }
     }

@@ -12,21 +12,29 @@ public sealed class InstanceLeases(WorkflowNode node, TimeProvider clock, IOptio
 {
     private readonly TimeSpan _duration = options.Value.LeaseDuration;
 
-    public async Task<bool> TryAcquireAsync(WorkflowDbContext db, Guid instanceId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes the instance for one burst. The owner is unique per burst (node name + burst id), so two bursts of the
+    /// same node exclude each other as well as bursts of other nodes. Returns the owner, or null when the instance is taken.
+    /// </summary>
+    public async Task<string?> TryAcquireAsync(WorkflowDbContext db, Guid instanceId, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(db);
         var now = clock.GetUtcNow();
         var until = now + _duration;
-        var owner = node.Name;
+        var owner = $"{node.Name}/{Guid.NewGuid():N}";
         var rows = await db.Instances
-            .Where(i => i.Id == instanceId && (i.LeaseUntil == null || i.LeaseUntil < now || i.LeaseOwner == owner))
+            .Where(i => i.Id == instanceId && (i.LeaseUntil == null || i.LeaseUntil < now))
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseOwner, owner).SetProperty(i => i.LeaseUntil, until), cancellationToken);
-        return rows == 1;
+        return rows == 1 ? owner : null;
     }
 
-    public async Task ReleaseAsync(WorkflowDbContext db, Guid instanceId, CancellationToken cancellationToken)
+    public static async Task ReleaseAsync(WorkflowDbContext db, Guid instanceId, string owner, CancellationToken cancellationToken)
     {
-        var owner = node.Name;
+        ArgumentNullException.ThrowIfNull(db);
         await db.Instances.Where(i => i.Id == instanceId && i.LeaseOwner == owner)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseOwner, (string?)null).SetProperty(i => i.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
     }
+
+    /// <summary>The lease owners of this node's bursts start with this prefix.</summary>
+    public string OwnerPrefix => node.Name + "/";
 }

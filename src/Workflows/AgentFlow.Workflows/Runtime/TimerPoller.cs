@@ -94,7 +94,7 @@ public sealed partial class TimerPoller(
             await db.SaveChangesAsync(cancellationToken);
             return items.Count;
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException ex) when (UniqueKeyViolation.Is(ex))
         {
             // Another node queued some of them first: fall back to one by one, skipping the duplicates.
             db.ChangeTracker.Clear();
@@ -160,7 +160,7 @@ public sealed partial class TimerPoller(
                 fired++;
                 LogScheduleFired(logger, schedule.Id, fireAt, next);
             }
-            catch (DbUpdateException)
+            catch (DbUpdateException ex) when (UniqueKeyViolation.Is(ex))
             {
                 await transaction.RollbackAsync(cancellationToken);
                 db.ChangeTracker.Clear();

@@ -8,7 +8,7 @@ namespace AgentFlow.Workflows.Runtime;
 /// The durable work queue (the work_items table). Claiming is one statement: PostgreSQL skips rows other nodes have locked
 /// (<c>FOR UPDATE SKIP LOCKED</c>); SQLite has a single writer, so its statement is atomic on its own.
 /// </summary>
-public sealed class WorkItemStore(IDbContextFactory<WorkflowDbContext> contexts, WorkflowNode node, TimeProvider clock, IOptions<WorkflowRuntimeOptions> options)
+public sealed class WorkItemStore(IDbContextFactory<WorkflowDbContext> contexts, WorkflowNode node, InstanceLeases leases, TimeProvider clock, IOptions<WorkflowRuntimeOptions> options)
 {
     private readonly WorkflowRuntimeOptions _options = options.Value;
 
@@ -26,16 +26,12 @@ public sealed class WorkItemStore(IDbContextFactory<WorkflowDbContext> contexts,
             await db.SaveChangesAsync(cancellationToken);
             return true;
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException ex) when (UniqueKeyViolation.Is(ex))
         {
-            // Another request inserted the same key between the check and the insert.
+            // Another request inserted the same key between the check and the insert (it may even have been
+            // applied and deleted since): either way this one is a duplicate.
             db.Entry(item).State = EntityState.Detached;
-            if (await db.WorkItems.AnyAsync(w => w.IdempotencyKey == item.IdempotencyKey, cancellationToken))
-            {
-                return false;
-            }
-
-            throw;
+            return false;
         }
     }
 
@@ -85,7 +81,8 @@ public sealed class WorkItemStore(IDbContextFactory<WorkflowDbContext> contexts,
             .ExecuteUpdateAsync(s => s.SetProperty(w => w.LockedBy, (string?)null).SetProperty(w => w.LockedUntil, (DateTimeOffset?)null), cancellationToken);
         await db.Outbox.Where(o => o.LockedBy == owner)
             .ExecuteUpdateAsync(s => s.SetProperty(o => o.LockedBy, (string?)null).SetProperty(o => o.LockedUntil, (DateTimeOffset?)null), cancellationToken);
-        await db.Instances.Where(i => i.LeaseOwner == owner)
+        var leasePrefix = leases.OwnerPrefix;
+        await db.Instances.Where(i => i.LeaseOwner != null && i.LeaseOwner.StartsWith(leasePrefix))
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseOwner, (string?)null).SetProperty(i => i.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
     }
 

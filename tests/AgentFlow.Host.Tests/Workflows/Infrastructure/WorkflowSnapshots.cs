@@ -67,12 +67,6 @@ public static class WorkflowSnapshots
         return await db.WorkItems.AsNoTracking().FirstOrDefaultAsync(w => w.Id == workItemId);
     }
 
-    public static async Task<IReadOnlyList<OutboxRecord>> OutboxAsync(this WorkflowCluster cluster, Guid instanceId)
-    {
-        await using var db = cluster.CreateDbContext();
-        return await db.Outbox.AsNoTracking().Where(o => o.InstanceId == instanceId).ToListAsync();
-    }
-
     /// <summary>Waits until a work item failed and was put back (unlocked, with its error) by the worker that claimed it; fails at once if it was deleted.</summary>
     public static async Task<WorkItemRecord> WaitForFailedAttemptAsync(this WorkflowCluster cluster, Guid workItemId, int attempts = 1)
     {
