@@ -47,7 +47,7 @@ internal static class WorkflowInstancesApi
         return routes;
     }
 
-    private static async Task<Ok<ListResponse<InstanceSummary>>> List(
+    private static async Task<Ok<ListResponse<WorkflowInstanceSummaryResponse>>> List(
         WorkflowInstanceQueries queries, HttpContext http, string? definitionId, string? status, string? correlationId, string? limit, string? offset, CancellationToken cancellationToken)
     {
         var page = Paging.Parse(limit, offset, WorkflowDefinitionsApi.DefaultLimit, WorkflowDefinitionsApi.MaxLimit);
@@ -55,11 +55,12 @@ internal static class WorkflowInstancesApi
             : Enum.TryParse<InstanceStatus>(status, ignoreCase: true, out var parsed) && !int.TryParse(status, out _) ? parsed
             : throw InputValidationException.For("status", "The status must be running, suspended, finished, faulted or cancelled.");
         var result = await queries.ListAsync(http.User.OrgId(), new InstanceFilter(definitionId, filter, correlationId, page.Limit, page.Offset), cancellationToken);
-        return TypedResults.Ok(new ListResponse<InstanceSummary>(result.Items, new ListMeta(result.Total, result.Limit, result.Offset)));
+        return TypedResults.Ok(new ListResponse<WorkflowInstanceSummaryResponse>(
+            [.. result.Items.Select(WorkflowInstanceSummaryResponse.From)], new ListMeta(result.Total, result.Limit, result.Offset)));
     }
 
-    private static async Task<Ok<DataResponse<InstanceDetail>>> Get(Guid instanceId, WorkflowInstanceQueries queries, HttpContext http, CancellationToken cancellationToken) =>
-        TypedResults.Ok(Envelope.Of(await queries.GetAsync(http.User.OrgId(), instanceId, cancellationToken)));
+    private static async Task<Ok<DataResponse<WorkflowInstanceDetailResponse>>> Get(Guid instanceId, WorkflowInstanceQueries queries, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(Envelope.Of(WorkflowInstanceDetailResponse.From(await queries.GetAsync(http.User.OrgId(), instanceId, cancellationToken))));
 
     private static async Task<Ok<ListResponse<InstanceJournalEntry>>> Journal(
         Guid instanceId, string? after, string? limit, WorkflowInstanceQueries queries, HttpContext http, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using AgentFlow.Workflows.Activities;
 using AgentFlow.Workflows.Definitions;
 using AgentFlow.Workflows.Persistence;
+using AgentFlow.Workflows.Runtime;
 using AgentFlow.Workflows.Validation;
 
 namespace AgentFlow.Host.Endpoints.Workflows;
@@ -85,6 +86,48 @@ public sealed record StartWorkflowInstanceRequest(JsonObject? Input, string? Cor
 /// <summary>A started instance (or, for a repeated Idempotency-Key, the one started first).</summary>
 public sealed record StartWorkflowInstanceResponse(Guid InstanceId, string Status, JsonObject? Output);
 
+/// <summary>An instance in a list (statuses by their lower-case names, like the <c>status</c> filter takes them).</summary>
+public sealed record WorkflowInstanceSummaryResponse(
+    Guid Id,
+    string DefinitionId,
+    int Version,
+    string Status,
+    string? SubStatus,
+    string? CorrelationId,
+    Guid? ParentInstanceId,
+    int IncidentCount,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? FinishedAt)
+{
+    internal static WorkflowInstanceSummaryResponse From(InstanceSummary s) =>
+        new(s.Id, s.DefinitionId, s.Version, WorkflowNames.Of(s.Status), s.SubStatus, s.CorrelationId, s.ParentInstanceId, s.IncidentCount, s.CreatedAt, s.UpdatedAt, s.FinishedAt);
+}
+
+/// <summary>One token of an instance: where it is, what it is doing and which bookmarks it waits on.</summary>
+public sealed record WorkflowTokenResponse(Guid Id, string NodeId, string Status, int Attempt, IReadOnlyList<Guid> Waits, JsonObject NodeState, DateTimeOffset? TimeoutAt)
+{
+    internal static WorkflowTokenResponse From(TokenState t) => new(t.Id, t.NodeId, WorkflowNames.Of(t.Status), t.Attempt, t.Waits, t.NodeState, t.TimeoutAt);
+}
+
+/// <summary>An instance with its input, variables, output, tokens, waits and incidents (resolved ones included).</summary>
+public sealed record WorkflowInstanceDetailResponse(
+    WorkflowInstanceSummaryResponse Instance,
+    JsonObject Input,
+    JsonObject Variables,
+    JsonObject? Output,
+    JsonNode? Result,
+    string? Error,
+    IReadOnlyList<WorkflowTokenResponse> Tokens,
+    IReadOnlyList<InstanceWait> Waits,
+    IReadOnlyList<InstanceIncident> Incidents,
+    long RowVersion)
+{
+    internal static WorkflowInstanceDetailResponse From(InstanceDetail d) => new(
+        WorkflowInstanceSummaryResponse.From(d.Instance), d.Input, d.Variables, d.Output, d.Result, d.Error,
+        [.. d.Tokens.Select(WorkflowTokenResponse.From)], d.Waits, d.Incidents, d.RowVersion);
+}
+
 /// <summary>An activity type of the designer palette.</summary>
 public sealed record ActivityDescriptorResponse(
     string Type,
@@ -125,6 +168,8 @@ internal static class WorkflowNames
     public static string Of(DefinitionStatus status) => status.ToString().ToLowerInvariant();
 
     public static string Of(InstanceStatus status) => status.ToString().ToLowerInvariant();
+
+    public static string Of(TokenStatus status) => status.ToString().ToLowerInvariant();
 
     public static string Of(JsonValueType type) => type.ToString().ToLowerInvariant();
 }
