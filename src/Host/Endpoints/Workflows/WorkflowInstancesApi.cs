@@ -43,7 +43,7 @@ internal static class WorkflowInstancesApi
         group.MapPost("/jobs/{jobRequestId}/result", JobResult).WithName("ReportWorkflowJobResult")
             .WithSummary("Report the result of a job a job.run node started (status succeeded|failed, outputs, error, transient)").RequireRole(UserRole.Member).Audited("workflow.job");
         group.MapGet("/incidents", Incidents).WithName("ListWorkflowIncidents")
-            .WithSummary("List the organisation's open incidents, newest first").RequireRole(UserRole.Member);
+            .WithSummary("List the organisation's open incidents, newest first (limit ≤ 200, offset)").RequireRole(UserRole.Member);
         return routes;
     }
 
@@ -174,11 +174,11 @@ internal static class WorkflowInstancesApi
     }
 
     private static async Task<Ok<ListResponse<InstanceIncident>>> Incidents(
-        string? limit, WorkflowInstanceQueries queries, HttpContext http, CancellationToken cancellationToken)
+        string? limit, string? offset, WorkflowInstanceQueries queries, HttpContext http, CancellationToken cancellationToken)
     {
-        var page = Paging.Parse(limit, null, WorkflowDefinitionsApi.DefaultLimit, WorkflowDefinitionsApi.MaxLimit);
-        var incidents = await queries.OpenIncidentsAsync(http.User.OrgId(), page.Limit, cancellationToken);
-        return TypedResults.Ok(new ListResponse<InstanceIncident>(incidents, new ListMeta(incidents.Count, page.Limit, 0)));
+        var page = Paging.Parse(limit, offset, WorkflowDefinitionsApi.DefaultLimit, WorkflowDefinitionsApi.MaxLimit);
+        var incidents = await queries.OpenIncidentsAsync(http.User.OrgId(), page.Limit, page.Offset, cancellationToken);
+        return TypedResults.Ok(new ListResponse<InstanceIncident>(incidents.Items, new ListMeta(incidents.Total, incidents.Limit, incidents.Offset)));
     }
 
     /// <summary>The request body as JSON (null when empty); malformed JSON is a 400 naming the body.</summary>

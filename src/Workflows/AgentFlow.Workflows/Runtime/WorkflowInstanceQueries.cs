@@ -17,7 +17,7 @@ public sealed record InstanceSummary(
 public sealed record InstanceWait(Guid Id, Guid TokenId, string NodeId, string Kind, string Key, JsonNode? Payload, DateTimeOffset? DueAt, DateTimeOffset CreatedAt);
 
 /// <summary>An incident of an instance.</summary>
-public sealed record InstanceIncident(Guid Id, string NodeId, Guid? TokenId, DateTimeOffset At, string Message, int Attempt, DateTimeOffset? ResolvedAt);
+public sealed record InstanceIncident(Guid Id, Guid InstanceId, string NodeId, Guid? TokenId, DateTimeOffset At, string Message, int Attempt, DateTimeOffset? ResolvedAt);
 
 /// <summary>One journal entry.</summary>
 public sealed record InstanceJournalEntry(long Seq, DateTimeOffset At, string? NodeId, Guid? TokenId, string Event, JsonNode? Data, long Burst, string? Worker);
@@ -90,16 +90,19 @@ public sealed class WorkflowInstanceQueries(IDbContextFactory<WorkflowDbContext>
     }
 
     /// <summary>Open incidents of the organisation, newest first.</summary>
-    public async Task<IReadOnlyList<InstanceIncident>> OpenIncidentsAsync(Guid orgId, int limit, CancellationToken cancellationToken = default)
+    public async Task<WorkflowPage<InstanceIncident>> OpenIncidentsAsync(Guid orgId, int limit, int offset, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var rows = await db.Incidents.AsNoTracking().Where(i => i.OrgId == orgId && i.ResolvedAt == null)
-            .OrderByDescending(i => i.At).Take(Math.Clamp(limit, 1, MaxLimit)).ToListAsync(cancellationToken);
-        return [.. rows.Select(Incident)];
+        var query = db.Incidents.AsNoTracking().Where(i => i.OrgId == orgId && i.ResolvedAt == null);
+        var take = Math.Clamp(limit, 1, MaxLimit);
+        var skip = Math.Max(0, offset);
+        var total = await query.CountAsync(cancellationToken);
+        var rows = await query.OrderByDescending(i => i.At).ThenByDescending(i => i.Id).Skip(skip).Take(take).ToListAsync(cancellationToken);
+        return new WorkflowPage<InstanceIncident>([.. rows.Select(Incident)], total, take, skip);
     }
 
     private static InstanceSummary Summary(WorkflowInstanceRecord i) => new(
         i.Id, i.DefinitionId, i.DefinitionVersion, i.Status, i.SubStatus, i.CorrelationId, i.ParentInstanceId, i.IncidentCount, i.CreatedAt, i.UpdatedAt, i.FinishedAt);
 
-    private static InstanceIncident Incident(IncidentRecord i) => new(i.Id, i.NodeId, i.TokenId, i.At, i.Message, i.Attempt, i.ResolvedAt);
+    private static InstanceIncident Incident(IncidentRecord i) => new(i.Id, i.InstanceId, i.NodeId, i.TokenId, i.At, i.Message, i.Attempt, i.ResolvedAt);
 }
