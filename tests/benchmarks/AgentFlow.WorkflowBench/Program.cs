@@ -13,14 +13,15 @@ var concurrency = new Option<int>("--concurrency", "-c") { Description = "Concur
 var resumes = new Option<int>("--resumes") { Description = "Signals sent one at a time for the resume latency.", DefaultValueFactory = _ => 2_000 };
 var timers = new Option<int>("--timers") { Description = "Timers due in the same second.", DefaultValueFactory = _ => 1_000 };
 var memory = new Option<int>("--memory-instances") { Description = "Further instances run before the working set is read.", DefaultValueFactory = _ => 100_000 };
+var workers = new Option<int?>("--worker-concurrency") { Description = "Bursts the runtime runs in parallel (default: the runtime's default)." };
 var warmup = new Option<double>("--warmup") { Description = "Warm-up seconds (results discarded).", DefaultValueFactory = _ => 15 };
 var postgres = new Option<string?>("--postgres") { Description = $"PostgreSQL server connection string (default: env {BenchmarkDatabase.PostgresServerVariable})." };
 var markdown = new Option<FileInfo?>("--markdown") { Description = "Also write the results as a markdown table to this file." };
 
-var root = new RootCommand("AgentFlow workflow runtime benchmark.") { database, instances, concurrency, resumes, timers, memory, warmup, postgres, markdown };
+var root = new RootCommand("AgentFlow workflow runtime benchmark.") { database, instances, concurrency, resumes, timers, memory, warmup, workers, postgres, markdown };
 root.SetAction(async (parse, cancellationToken) =>
 {
-    var options = new BenchOptions(parse.GetValue(instances), parse.GetValue(concurrency), parse.GetValue(resumes), parse.GetValue(timers), parse.GetValue(memory), parse.GetValue(warmup));
+    var options = new BenchOptions(parse.GetValue(instances), parse.GetValue(concurrency), parse.GetValue(resumes), parse.GetValue(timers), parse.GetValue(memory), parse.GetValue(warmup), parse.GetValue(workers));
     var kinds = parse.GetValue(database) switch
     {
         "sqlite" => new[] { DatabaseKind.Sqlite },

@@ -57,22 +57,17 @@ public sealed class InstanceBurstRunner(
     {
         ArgumentNullException.ThrowIfNull(select);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var lease = await leases.TryAcquireAsync(db, instanceId, cancellationToken);
-        if (lease is null)
+        var leased = await leases.TryAcquireAndLoadAsync(db, instanceId, cancellationToken);
+        if (leased is null)
         {
             var exists = await db.Instances.AnyAsync(i => i.Id == instanceId, cancellationToken);
             return new BurstRun(exists ? BurstRunOutcome.LeaseBusy : BurstRunOutcome.Missing);
         }
 
+        var (lease, instance) = leased;
         var committed = false;
         try
         {
-            var instance = await db.Instances.AsNoTracking().FirstOrDefaultAsync(i => i.Id == instanceId, cancellationToken);
-            if (instance is null)
-            {
-                return new BurstRun(BurstRunOutcome.Missing);
-            }
-
             var selection = await select(db, instance, cancellationToken);
             if (selection.Outcome != BurstRunOutcome.Committed || selection.Trigger is null)
             {

@@ -28,6 +28,27 @@ public sealed class InstanceLeases(WorkflowNode node, TimeProvider clock, IOptio
         return rows == 1 ? owner : null;
     }
 
+    /// <summary>
+    /// Takes the instance for one burst and reads it in the same statement (<c>UPDATE … RETURNING</c>): one round trip
+    /// instead of two on the path every resume takes. Null when the instance is taken or does not exist.
+    /// </summary>
+    public async Task<LeasedInstance?> TryAcquireAndLoadAsync(WorkflowDbContext db, Guid instanceId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var now = clock.GetUtcNow();
+        var owner = $"{node.Name}/{Guid.NewGuid():N}";
+        const string sql = """
+            UPDATE workflow_instances SET "LeaseOwner" = {0}, "LeaseUntil" = {1}
+            WHERE "Id" = {2} AND ("LeaseUntil" IS NULL OR "LeaseUntil" < {3})
+            RETURNING *
+            """;
+        var rows = await db.Instances
+            .FromSqlRaw(sql, owner, DbValues.Time(db, now + _duration), instanceId, DbValues.Time(db, now))
+            .AsNoTracking()
+            .ToListAsync(cancellationToken);
+        return rows.Count == 1 ? new LeasedInstance(owner, rows[0]) : null;
+    }
+
     public static async Task ReleaseAsync(WorkflowDbContext db, Guid instanceId, string owner, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -38,3 +59,8 @@ public sealed class InstanceLeases(WorkflowNode node, TimeProvider clock, IOptio
     /// <summary>The lease owners of this node's bursts start with this prefix.</summary>
     public string OwnerPrefix => node.Name + "/";
 }
+
+/// <summary>An instance taken for a burst, as it was when the lease was taken.</summary>
+/// <param name="Owner">The lease owner of this burst.</param>
+/// <param name="Instance">The instance row.</param>
+public sealed record LeasedInstance(string Owner, WorkflowInstanceRecord Instance);

@@ -76,7 +76,7 @@ public sealed partial class TimerPoller(
             .Where(b => b.DueAt != null && b.DueAt <= horizon && !db.WorkItems.Any(w => w.BookmarkId == b.Id))
             .OrderBy(b => b.DueAt)
             .Take(Batch)
-            .Select(b => new { b.Id, b.OrgId, b.InstanceId, DueAt = b.DueAt!.Value })
+            .Select(b => new { b.Id, b.OrgId, b.InstanceId, b.Kind, b.Key, DueAt = b.DueAt!.Value })
             .ToListAsync(cancellationToken);
         if (due.Count == 0)
         {
@@ -86,6 +86,7 @@ public sealed partial class TimerPoller(
         var items = due.Select(b => new WorkItemRecord
         {
             Id = Guid.CreateVersion7(), OrgId = b.OrgId, Kind = WorkItemKinds.Timer, InstanceId = b.InstanceId, BookmarkId = b.Id,
+            PayloadJson = new JsonObject { ["kind"] = b.Kind, ["key"] = b.Key }.ToJsonString(),
             IdempotencyKey = $"timer:{b.Id:N}", AvailableAt = b.DueAt, CreatedAt = now,
         }).ToList();
         db.WorkItems.AddRange(items);

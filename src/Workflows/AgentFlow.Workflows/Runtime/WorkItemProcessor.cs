@@ -90,7 +90,16 @@ public sealed partial class WorkItemProcessor(
         switch (item.Kind)
         {
             case WorkItemKinds.Timer:
-                var due = await db.Bookmarks.AsNoTracking().FirstOrDefaultAsync(b => b.Id == item.BookmarkId, cancellationToken);
+                // The poller copied the bookmark's kind and key into the item: no read needed. If the bookmark is gone
+                // (the token was resumed another way), no token waits on its id any more and the burst is a no-op.
+                var timer = JsonNode.Parse(item.PayloadJson ?? "{}") as JsonObject;
+                var due = timer?["kind"] is not null && item.BookmarkId is { } bookmarkId
+                    ? new BookmarkRecord
+                    {
+                        Id = bookmarkId, OrgId = item.OrgId, InstanceId = instance.Id,
+                        Kind = timer["kind"]!.GetValue<string>(), Key = timer["key"]?.GetValue<string>() ?? "",
+                    }
+                    : await db.Bookmarks.AsNoTracking().FirstOrDefaultAsync(b => b.Id == item.BookmarkId, cancellationToken);
                 return due is null ? TriggerSelection.NoOp : TriggerSelection.Run(new BurstTrigger.ResumeBookmark(due, null), extras);
 
             case WorkItemKinds.Resume:
