@@ -87,6 +87,35 @@ public abstract class WorkflowDefinitionsApiTests<TFixture>(TFixture host) : ICl
         await (await tenant.Owner.Client.GetAsync($"{Definitions}/broken-flow")).AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
     }
 
+    [Fact]
+    public async Task CreateDefinition_BadJavaScriptAndLiquid_Returns400NamingNodeAndInput()
+    {
+        var tenant = await host.CreateTenantAsync();
+        var json = Wf.Definition("bad-expressions", customize: d =>
+        {
+            d["nodes"]!.AsArray().Add(new JsonObject
+            {
+                ["id"] = "compute", ["type"] = "core.set",
+                ["inputs"] = new JsonObject { ["variable"] = "total", ["value"] = new JsonObject { ["js"] = "input.amount * (" } },
+            });
+            d["nodes"]!.AsArray().Add(new JsonObject
+            {
+                ["id"] = "note", ["type"] = "core.log",
+                ["inputs"] = new JsonObject { ["message"] = new JsonObject { ["liquid"] = "Total {{ vars.total " } },
+            });
+            d["edges"]!.AsArray().Add(new JsonObject { ["from"] = "work", ["to"] = "compute" });
+            d["edges"]!.AsArray().Add(new JsonObject { ["from"] = "compute", ["to"] = "note" });
+        });
+
+        var response = await tenant.Owner.Client.PostAsync(Definitions, Wf.Json(json));
+
+        var problems = await response.AssertDefinitionProblemsAsync();
+        Assert.Contains(problems, p => p.GetProperty("nodeId").GetString() == "compute" && p.GetProperty("field").GetString() == "inputs.value"
+            && p.GetProperty("message").GetString()!.Contains("JavaScript", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.GetProperty("nodeId").GetString() == "note" && p.GetProperty("field").GetString() == "inputs.message"
+            && p.GetProperty("message").GetString()!.Contains("Liquid", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("{not json", "$")]
     [InlineData("", "$")]
