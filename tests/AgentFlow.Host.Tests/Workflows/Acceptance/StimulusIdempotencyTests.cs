@@ -68,7 +68,11 @@ public abstract class StimulusIdempotencyTests(DatabaseProvider provider)
     {
         await using var cluster = await WorkflowCluster.CreateAsync(provider);
         var gate = new DuplicateInsertGate(":signal:same");
-        var node = await cluster.StartNodeAsync(configure: s => s.AddSingleton<IWorkflowDbInterceptor>(gate));
+        var node = await cluster.StartNodeAsync(configure: s =>
+        {
+            s.AddSingleton<IWorkflowDbInterceptor>(gate);
+            s.AddSingleton(gate.ClaimHold);
+        });
         await node.PublishAsync(TestWorkflows.Counter(2));
         var started = await node.StartAsync("counter");
         gate.ReleaseFailureWhen = async () => (await cluster.ProcessedStimuliAsync(started.InstanceId)).Count == 1;

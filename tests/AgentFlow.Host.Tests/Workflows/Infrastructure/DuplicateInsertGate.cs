@@ -15,6 +15,7 @@ public sealed class DuplicateInsertGate(string idempotencyKeySuffix) : SaveChang
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
     private readonly TaskCompletionSource _bothArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _firstSaved = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _secondSettled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _arrivals;
     private DbContext? _first;
     private DbContext? _second;
@@ -65,6 +66,10 @@ public sealed class DuplicateInsertGate(string idempotencyKeySuffix) : SaveChang
         {
             _firstSaved.TrySetResult();
         }
+        else if (_second is not null && ReferenceEquals(eventData.Context, _second))
+        {
+            _secondSettled.TrySetResult();
+        }
 
         return ValueTask.FromResult(result);
     }
@@ -78,9 +83,31 @@ public sealed class DuplicateInsertGate(string idempotencyKeySuffix) : SaveChang
         }
 
         SecondFailed = true;
+        _secondSettled.TrySetResult();
         await WorkflowClusterExtensions.WaitUntilAsync(ReleaseFailureWhen, Timeout, () => "the condition that releases the conflicting insert");
     }
 
+    /// <summary>
+    /// Holds the workers' claims until the second insert has hit the database: otherwise a fast worker can apply and
+    /// delete the first item before the second insert runs, and the two inserts never conflict.
+    /// </summary>
+    public IWorkflowDbInterceptor ClaimHold => new ClaimHoldInterceptor(this);
+
     private bool InsertsGatedItem(DbContext context) => context.ChangeTracker.Entries<WorkItemRecord>()
         .Any(e => e.State == EntityState.Added && e.Entity.IdempotencyKey.EndsWith(idempotencyKeySuffix, StringComparison.Ordinal));
+
+    private sealed class ClaimHoldInterceptor(DuplicateInsertGate gate) : DbCommandInterceptor, IWorkflowDbInterceptor
+    {
+        public override async ValueTask<InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(
+            System.Data.Common.DbCommand command, CommandEventData eventData, InterceptionResult<System.Data.Common.DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(command);
+            if (command.CommandText.Contains("UPDATE workflow_work_items SET \"LockedBy\"", StringComparison.Ordinal) && gate._firstSaved.Task.IsCompleted)
+            {
+                await gate._secondSettled.Task.WaitAsync(Timeout, cancellationToken);
+            }
+
+            return result;
+        }
+    }
 }
