@@ -70,6 +70,9 @@ public sealed class TokenState
     /// <summary>The bookmarks the token waits on (the first satisfied one wins; the others are deleted).</summary>
     public List<Guid> Waits { get; set; } = [];
 
+    /// <summary>The kinds of <see cref="Waits"/> (for the instance's sub-status without reading bookmarks).</summary>
+    public List<string> WaitKinds { get; set; } = [];
+
     /// <summary>The node-local durable state of the activity.</summary>
     public JsonObject NodeState { get; set; } = [];
 

@@ -193,7 +193,8 @@ public sealed class StepExecutor(ActivityFactory activities, IExpressionEvaluato
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 // An activity that throws is a failed step, not a crashed worker.
-                Fail(token, node, ActivityResult.Fail(ex.Message, transient: false) as ActivityResult.Failed ?? throw new InvalidOperationException(), null);
+                var message = string.IsNullOrWhiteSpace(ex.Message) ? ex.GetType().Name : ex.Message;
+                Fail(token, node, (ActivityResult.Failed)ActivityResult.Fail(message, transient: false), null);
                 return;
             }
 
@@ -393,6 +394,7 @@ public sealed class StepExecutor(ActivityFactory activities, IExpressionEvaluato
             var id = Guid.CreateVersion7();
             _result.NewBookmarks.Add(new NewBookmark(id, token.Id, token.NodeId, kind, key, payload?.DeepClone(), dueAt));
             token.Waits.Add(id);
+            token.WaitKinds.Add(kind);
         }
 
         private void DeleteWaits(TokenState token)
@@ -407,6 +409,7 @@ public sealed class StepExecutor(ActivityFactory activities, IExpressionEvaluato
             }
 
             token.Waits.Clear();
+            token.WaitKinds.Clear();
         }
 
         private void End()
@@ -447,7 +450,8 @@ public sealed class StepExecutor(ActivityFactory activities, IExpressionEvaluato
                 if (state.Tokens.Count > 0 || state.Joins.Count > 0)
                 {
                     _result.Status = InstanceStatus.Suspended;
-                    _result.SubStatus = string.Join(',', state.Tokens.SelectMany(t => _result.NewBookmarks.Where(b => b.TokenId == t.Id).Select(b => b.Kind)).Distinct().Take(3));
+                    var kinds = string.Join(',', state.Tokens.SelectMany(t => t.WaitKinds).Distinct(StringComparer.Ordinal).Take(3));
+                    _result.SubStatus = kinds.Length == 0 ? null : kinds;
                     return;
                 }
             }
