@@ -85,7 +85,7 @@ public sealed class WorkflowRuntime(
         ArgumentNullException.ThrowIfNull(stimulus);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var instance = await db.Instances.AsNoTracking().Where(i => i.Id == instanceId && i.OrgId == orgId)
-            .Select(i => new { i.Status }).FirstOrDefaultAsync(cancellationToken)
+            .Select(i => new { i.Status, i.LeaseUntil }).FirstOrDefaultAsync(cancellationToken)
             ?? throw new WorkflowNotFoundException($"Workflow instance {instanceId} does not exist.");
 
         var stimulusId = stimulus.IdempotencyKey is { Length: > 0 } k ? $"{stimulus.Kind}:{k}" : $"{stimulus.Kind}:{Guid.NewGuid():N}";
@@ -101,13 +101,12 @@ public sealed class WorkflowRuntime(
 
         var hash = RouteKeys.Hash(stimulus.Key);
         var waiting = await db.Bookmarks.AnyAsync(b => b.InstanceId == instanceId && b.Kind == stimulus.Kind && b.KeyHash == hash, cancellationToken);
-        if (!waiting && instance.Status != InstanceStatus.Running)
+        var now = clock.GetUtcNow();
+        if (!waiting && !await MayStillWaitAsync(db, instanceId, instance.Status, instance.LeaseUntil, now, cancellationToken))
         {
-            // Only a running instance (a burst in progress or queued) may still create the bookmark: keep the stimulus for it.
             throw new NoMatchingBookmarkException($"Instance {instanceId} is not waiting for {stimulus.Kind} \"{stimulus.Key}\".");
         }
 
-        var now = clock.GetUtcNow();
         var item = ResumeItem(orgId, instanceId, stimulus.Kind, stimulus.Key, stimulus.Payload, stimulusId, itemKey, now);
         if (!await WorkItemStore.TryAddAsync(db, item, cancellationToken))
         {
@@ -339,6 +338,14 @@ public sealed class WorkflowRuntime(
         _ = accepted;
         return new HttpTriggerResult(target.InstanceId, Started: false, InstanceStatus.Running, null);
     }
+
+    // Only an instance that is running or about to run a burst (leased, or with queued work) may still create the
+    // bookmark a stimulus is looking for: then the stimulus is kept for its time to live instead of refused.
+    private static async Task<bool> MayStillWaitAsync(
+        WorkflowDbContext db, Guid instanceId, InstanceStatus status, DateTimeOffset? leaseUntil, DateTimeOffset now, CancellationToken cancellationToken) =>
+        status == InstanceStatus.Running
+        || (status is InstanceStatus.Suspended or InstanceStatus.Faulted
+            && (leaseUntil > now || await db.WorkItems.AnyAsync(w => w.InstanceId == instanceId && w.DeadLetteredAt == null && w.Kind != WorkItemKinds.Resume, cancellationToken)));
 
     private static async Task<InstanceStatus> StatusOfAsync(WorkflowDbContext db, Guid orgId, Guid instanceId, CancellationToken cancellationToken)
     {
