@@ -42,6 +42,8 @@ internal static class WorkflowInstancesApi
             .WithSummary("Publish an event: starts the workflows it triggers, resumes the instances waiting for it").RequireRole(UserRole.Member).Audited("workflow.event");
         group.MapPost("/jobs/{jobRequestId}/result", JobResult).WithName("ReportWorkflowJobResult")
             .WithSummary("Report the result of a job a job.run node started (status succeeded|failed, outputs, error, transient)").RequireRole(UserRole.Member).Audited("workflow.job");
+        group.MapGet("/tasks", Tasks).WithName("ListWorkflowHumanTasks")
+            .WithSummary("List open human tasks (approvals waiting for a decision), oldest first (assignee, limit ≤ 200, offset)").RequireRole(UserRole.Member);
         group.MapGet("/incidents", Incidents).WithName("ListWorkflowIncidents")
             .WithSummary("List the organisation's open incidents, newest first (limit ≤ 200, offset)").RequireRole(UserRole.Member);
         return routes;
@@ -179,6 +181,14 @@ internal static class WorkflowInstancesApi
         var page = Paging.Parse(limit, offset, WorkflowDefinitionsApi.DefaultLimit, WorkflowDefinitionsApi.MaxLimit);
         var incidents = await queries.OpenIncidentsAsync(http.User.OrgId(), page.Limit, page.Offset, cancellationToken);
         return TypedResults.Ok(new ListResponse<InstanceIncident>(incidents.Items, new ListMeta(incidents.Total, incidents.Limit, incidents.Offset)));
+    }
+
+    private static async Task<Ok<ListResponse<HumanTask>>> Tasks(
+        string? assignee, string? limit, string? offset, WorkflowInstanceQueries queries, HttpContext http, CancellationToken cancellationToken)
+    {
+        var page = Paging.Parse(limit, offset, WorkflowDefinitionsApi.DefaultLimit, WorkflowDefinitionsApi.MaxLimit);
+        var tasks = await queries.HumanTasksAsync(http.User.OrgId(), assignee, page.Limit, page.Offset, cancellationToken);
+        return TypedResults.Ok(new ListResponse<HumanTask>(tasks.Items, new ListMeta(tasks.Total, tasks.Limit, tasks.Offset)));
     }
 
     /// <summary>The request body as JSON (null when empty); malformed JSON is a 400 naming the body.</summary>

@@ -27,6 +27,10 @@ public sealed record InstanceDetail(
     InstanceSummary Instance, JsonObject Input, JsonObject Variables, JsonObject? Output, JsonNode? Result, string? Error,
     IReadOnlyList<TokenState> Tokens, IReadOnlyList<InstanceWait> Waits, IReadOnlyList<InstanceIncident> Incidents, long RowVersion);
 
+/// <summary>A decision a person owes: the approval a waiting <c>human.approval</c> node asks for.</summary>
+public sealed record HumanTask(
+    Guid Id, Guid InstanceId, string DefinitionId, string NodeId, string? Assignee, string? Subject, string? Description, DateTimeOffset CreatedAt, DateTimeOffset? DueAt);
+
 /// <summary>Read side of instances for the API and the Studio; every query is scoped to one organisation.</summary>
 public sealed class WorkflowInstanceQueries(IDbContextFactory<WorkflowDbContext> contexts)
 {
@@ -100,6 +104,38 @@ public sealed class WorkflowInstanceQueries(IDbContextFactory<WorkflowDbContext>
         var rows = await query.OrderByDescending(i => i.At).ThenByDescending(i => i.Id).Skip(skip).Take(take).ToListAsync(cancellationToken);
         return new WorkflowPage<InstanceIncident>([.. rows.Select(Incident)], total, take, skip);
     }
+
+    /// <summary>
+    /// Open human tasks (the §13.3 <c>human_tasks</c> view): approval bookmarks with the assignee and subject their node
+    /// asked with, and the due time of the node's timeout if it has one; oldest first, optionally for one assignee.
+    /// </summary>
+    public async Task<WorkflowPage<HumanTask>> HumanTasksAsync(Guid orgId, string? assignee, int limit, int offset, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var approvals = await db.Bookmarks.AsNoTracking()
+            .Where(b => b.OrgId == orgId && b.Kind == "approval")
+            .Join(db.Instances.AsNoTracking(), b => b.InstanceId, i => i.Id, (b, i) => new { Bookmark = b, i.DefinitionId })
+            .OrderBy(x => x.Bookmark.CreatedAt).ThenBy(x => x.Bookmark.Id)
+            .ToListAsync(cancellationToken);
+        var tokens = approvals.Select(a => a.Bookmark.TokenId).ToList();
+        var timeouts = await db.Bookmarks.AsNoTracking()
+            .Where(b => b.OrgId == orgId && b.Kind == BookmarkKinds.Timeout && tokens.Contains(b.TokenId))
+            .Select(b => new { b.TokenId, b.DueAt }).ToListAsync(cancellationToken);
+        var tasks = approvals.Select(a =>
+        {
+            var payload = a.Bookmark.PayloadJson is null ? null : JsonNode.Parse(a.Bookmark.PayloadJson) as JsonObject;
+            return new HumanTask(
+                a.Bookmark.Id, a.Bookmark.InstanceId, a.DefinitionId, a.Bookmark.NodeId,
+                Text(payload, "assignee"), Text(payload, "subject"), Text(payload, "description"), a.Bookmark.CreatedAt,
+                timeouts.FirstOrDefault(t => t.TokenId == a.Bookmark.TokenId)?.DueAt);
+        }).Where(t => assignee is null || string.Equals(t.Assignee, assignee, StringComparison.OrdinalIgnoreCase)).ToList();
+        var take = Math.Clamp(limit, 1, MaxLimit);
+        var skip = Math.Max(0, offset);
+        return new WorkflowPage<HumanTask>([.. tasks.Skip(skip).Take(take)], tasks.Count, take, skip);
+    }
+
+    private static string? Text(JsonObject? payload, string name) =>
+        payload?[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     private static InstanceSummary Summary(WorkflowInstanceRecord i) => new(
         i.Id, i.DefinitionId, i.DefinitionVersion, i.Status, i.SubStatus, i.CorrelationId, i.ParentInstanceId, i.IncidentCount, i.CreatedAt, i.UpdatedAt, i.FinishedAt);

@@ -842,6 +842,32 @@ public abstract class WorkflowInstancesApiTests<TFixture>(TFixture host) : IClas
         await StartExpenseAsync(tenant.Owner.Client, "e-4", "exp-4");
     }
 
+    [Fact]
+    public async Task ListTasks_WaitingApproval_ListsItForItsAssigneeUntilDecided()
+    {
+        var tenant = await host.CreateTenantAsync();
+        var other = await host.CreateTenantAsync();
+        await DeployAsync(tenant.Owner.Client, Flows.Approval);
+        await DeployAsync(other.Owner.Client, Flows.Approval);
+        var (id, _) = await StartAsync(tenant.Owner.Client, "approval-flow");
+        await StartAsync(other.Owner.Client, "approval-flow");
+
+        var tasks = (await (await tenant.Owner.Client.GetAsync("/api/workflows/tasks?assignee=finance")).AssertSuccessAsync(HttpStatusCode.OK));
+        var task = Assert.Single(tasks.GetProperty("data").EnumerateArray());
+        Assert.Equal(id.ToString(), task.GetProperty("instanceId").GetString());
+        Assert.Equal("approve", task.GetProperty("nodeId").GetString());
+        Assert.Equal("Expense 120", task.GetProperty("subject").GetString());
+        Assert.Equal(1, tasks.GetProperty("meta").GetProperty("total").GetInt32());
+        var nobody = await (await tenant.Owner.Client.GetAsync("/api/workflows/tasks?assignee=legal")).AssertSuccessAsync(HttpStatusCode.OK);
+        Assert.Empty(nobody.GetProperty("data").EnumerateArray());
+
+        (await PostAsync(tenant.Owner.Client, $"{Instances}/{id}/approvals/approve", """{"decision": "approved"}""")).EnsureSuccessStatusCode();
+        await WaitForStatusAsync(tenant.Owner.Client, id, "finished");
+
+        var after = await (await tenant.Owner.Client.GetAsync("/api/workflows/tasks")).AssertSuccessAsync(HttpStatusCode.OK);
+        Assert.Empty(after.GetProperty("data").EnumerateArray());
+    }
+
     // ------------------------------------------------------------------------------------------------------ helpers
 
     private static async Task DeployAsync(HttpClient client, string json)
