@@ -5,8 +5,10 @@ using AgentFlow.Engine.Persistence;
 using AgentFlow.Engine.Retention;
 using AgentFlow.Engine.Rules;
 using AgentFlow.Engine.Settings;
+using AgentFlow.Engine.Skills;
 using AgentFlow.Engine.Stats;
 using AgentFlow.Engine.Tenancy;
+using AgentFlow.Plugins.Skills;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -16,6 +18,14 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class EngineServiceCollectionExtensions
 {
     /// <summary>Domain services and persistence on the configured provider (SQLite by default).</summary>
+    /// <summary>Registers a skill pack for the catalog (the same pack type twice is registered once).</summary>
+    public static IServiceCollection AddSkillPack<TPack>(this IServiceCollection services)
+        where TPack : class, ISkillPack
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISkillPack, TPack>());
+        return services;
+    }
+
     public static IServiceCollection AddAgentFlowEngine(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
@@ -42,6 +52,9 @@ public static class EngineServiceCollectionExtensions
         services.AddMemoryCache();
         services.TryAddScoped<ScopedTenantContext>();
         services.TryAddScoped<ITenantContext>(sp => sp.GetRequiredService<ScopedTenantContext>());
+
+        // Built from every registered ISkillPack; the Host resolves it at start so a bad pack fails the start-up.
+        services.TryAddSingleton(sp => new SkillCatalog(sp.GetServices<ISkillPack>()));
 
         services.TryAddSingleton<IPasswordHasher>(_ => new Argon2PasswordHasher());
         services.TryAddSingleton<PasswordDecoy>();

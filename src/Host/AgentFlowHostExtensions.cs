@@ -4,6 +4,7 @@ using AgentFlow.Engine.Persistence;
 using AgentFlow.Host.Auth;
 using AgentFlow.Host.Endpoints.Admin;
 using AgentFlow.Host.Endpoints.Auth;
+using AgentFlow.Host.Endpoints.Engine;
 using AgentFlow.Host.Endpoints.Health;
 using AgentFlow.Host.Endpoints.Workflows;
 using AgentFlow.Host.Errors;
@@ -11,6 +12,8 @@ using AgentFlow.Host.Middleware;
 using AgentFlow.Host.Options;
 using AgentFlow.Host.RateLimiting;
 using AgentFlow.Host.Startup;
+using AgentFlow.Skills.Builtin;
+using AgentFlow.Engine.Skills;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -38,6 +41,8 @@ internal static class AgentFlowHostExtensions
         services.AddAgentFlowWorkflows(configuration, PlatformPersistence.WorkflowDatabase(configuration));
         // After DatabaseInitializer (registered first): seeding needs the migrated tables and the organisations.
         services.AddSingleton<WorkflowOrgSeeding>();
+        // The built-in skill pack is compiled in until the plugin loader lands; then it loads like any plugin.
+        services.AddSkillPack<BuiltinSkillPack>();
         services.AddHostedService<WorkflowSeedingService>();
 
         services.AddOptions<HttpOptions>().Bind(configuration.GetSection(HttpOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
@@ -116,6 +121,9 @@ internal static class AgentFlowHostExtensions
         app.UseAuthorization();
         app.UseAudit();
 
+        // Built now, not on the first request: a bad or duplicate skill pack stops the start with the catalog's message.
+        _ = app.Services.GetRequiredService<SkillCatalog>();
+
         app.MapHealthApi();
         app.MapAuthApi();
         app.MapAgentsApi();
@@ -124,6 +132,7 @@ internal static class AgentFlowHostExtensions
         app.MapAuditApi();
         app.MapRulesApi();
         app.MapSettingsApi();
+        app.MapSkillsApi();
         app.MapWorkflowDefinitionsApi();
         app.MapWorkflowInstancesApi();
         app.MapWorkflowHttpTriggers();

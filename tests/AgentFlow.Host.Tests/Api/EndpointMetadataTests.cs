@@ -26,7 +26,7 @@ public abstract class EndpointMetadataTests<TFixture>(TFixture host) : IClassFix
     {
         var routes = Endpoints().Select(e => Route(e)).ToHashSet(StringComparer.Ordinal);
 
-        foreach (var expected in new[] { "/api/agents", "/api/audit", "/api/rules", "/api/settings", "/api/retention", "/api/stats", "/api/workflows/definitions", "/api/workflows/descriptors/activities", "/auth/login", "/health", "/ready" })
+        foreach (var expected in new[] { "/api/agents", "/api/audit", "/api/rules", "/api/settings", "/api/retention", "/api/stats", "/api/workflows/definitions", "/api/workflows/descriptors/activities", "/api/engine/skills", "/api/engine/skills/by-category", "/api/engine/tools", "/api/engine/profiles/presets", "/auth/login", "/health", "/ready" })
         {
             Assert.Contains(expected, routes);
         }
@@ -111,6 +111,10 @@ public abstract class EndpointMetadataTests<TFixture>(TFixture host) : IClassFix
     [InlineData("GET", "/api/workflows/definitions/export", UserRole.Member)]
     [InlineData("POST", "/api/workflows/definitions/{definitionId}/instances", UserRole.Member)]
     [InlineData("GET", "/api/workflows/descriptors/activities", UserRole.Member)]
+    [InlineData("GET", "/api/engine/skills", UserRole.Viewer)]
+    [InlineData("GET", "/api/engine/skills/{id}", UserRole.Viewer)]
+    [InlineData("GET", "/api/engine/tools", UserRole.Viewer)]
+    [InlineData("GET", "/api/engine/profiles/presets", UserRole.Viewer)]
     public void Route_RequiresTheDocumentedRole(string method, string route, UserRole role)
     {
         var endpoint = Assert.Single(Endpoints(), e => Route(e) == route && Methods(e).Contains(method, StringComparer.OrdinalIgnoreCase));
