@@ -4,6 +4,7 @@ using AgentFlow.Engine.Persistence;
 using AgentFlow.Host.Auth;
 using AgentFlow.Host.Endpoints.Admin;
 using AgentFlow.Host.Endpoints.Auth;
+using AgentFlow.Host.Endpoints.Engine;
 using AgentFlow.Host.Endpoints.Health;
 using AgentFlow.Host.Endpoints.Workflows;
 using AgentFlow.Host.Errors;
@@ -124,6 +125,7 @@ internal static class AgentFlowHostExtensions
         app.MapAuditApi();
         app.MapRulesApi();
         app.MapSettingsApi();
+        app.MapActivityApi();
         app.MapWorkflowDefinitionsApi();
         app.MapWorkflowInstancesApi();
         app.MapWorkflowHttpTriggers();
