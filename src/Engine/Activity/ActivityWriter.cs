@@ -24,7 +24,7 @@ internal sealed partial class ActivityWriter(
     IServiceScopeFactory scopes,
     IOptions<ActivityOptions> options,
     TimeProvider time,
-    ILogger<ActivityWriter> logger) : BackgroundService
+    ILogger<ActivityWriter> logger) : IHostedService
 {
     private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1)];
     private long _written;
@@ -32,18 +32,32 @@ internal sealed partial class ActivityWriter(
     /// <summary>Rows written since start (events, tool calls opened and messages).</summary>
     public long Written => Interlocked.Read(ref _written);
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    private Task? _loop;
+
+    // Not a BackgroundService: its loop is started with the stopping token, so a stop that comes before the loop
+    // got going would cancel it unrun and drop the queue. This loop takes no token and ends when the queue does.
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        recorder.Complete();
-        await base.StopAsync(cancellationToken);
+        _loop = Task.Run(DrainAsync, CancellationToken.None);
+        return Task.CompletedTask;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Closes the queue and waits (up to the host's shutdown timeout) until what it held is written.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        recorder.Complete();
+        if (_loop is { } loop)
+        {
+            await loop.WaitAsync(cancellationToken);
+        }
+    }
+
+    private async Task DrainAsync()
     {
         var reader = recorder.Reader;
         var batch = new List<ActivityOp>(options.Value.MaxBatchSize);
         var flushes = new List<FlushOp>();
-        // Not cancelled by stoppingToken: on shutdown the queue is completed and this loop drains it.
+        // Ends only when the queue is completed (StopAsync) and empty: shutdown drains it.
         while (await reader.WaitToReadAsync(CancellationToken.None))
         {
             while (batch.Count < options.Value.MaxBatchSize && reader.TryRead(out var op))
