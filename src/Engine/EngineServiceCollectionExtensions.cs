@@ -1,3 +1,4 @@
+using AgentFlow.Engine.Activity;
 using AgentFlow.Engine.Agents;
 using AgentFlow.Engine.Audit;
 using AgentFlow.Engine.Identity;
@@ -76,6 +77,14 @@ public static class EngineServiceCollectionExtensions
         services.TryAddScoped<StatsService>();
         services.TryAddScoped<DatabaseMigrator>();
         services.AddHostedService<RetentionJob>();
+
+        services.AddOptions<ActivityOptions>().Bind(configuration.GetSection(ActivityOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<ActivityHub>();
+        services.TryAddSingleton<ActivityRecorder>();
+        services.TryAddSingleton<IActivityRecorder>(sp => sp.GetRequiredService<ActivityRecorder>());
+        services.TryAddSingleton<ActivityWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<ActivityWriter>());
+        services.TryAddScoped<ActivityQueries>();
         return services;
     }
 }

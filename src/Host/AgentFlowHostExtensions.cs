@@ -133,6 +133,7 @@ internal static class AgentFlowHostExtensions
         app.MapRulesApi();
         app.MapSettingsApi();
         app.MapSkillsApi();
+        app.MapActivityApi();
         app.MapWorkflowDefinitionsApi();
         app.MapWorkflowInstancesApi();
         app.MapWorkflowHttpTriggers();

@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using AgentFlow.Engine.Activity;
 using AgentFlow.Engine.Agents;
 using AgentFlow.Engine.Audit;
 using AgentFlow.Engine.Identity;
@@ -30,6 +31,9 @@ public abstract class AgentFlowDbContext(DbContextOptions options, ITenantContex
     public DbSet<EmailRule> EmailRules => Set<EmailRule>();
     public DbSet<CompanySettings> CompanySettings => Set<CompanySettings>();
     public DbSet<RetentionPolicy> RetentionPolicies => Set<RetentionPolicy>();
+    public DbSet<ActivityEvent> ActivityEvents => Set<ActivityEvent>();
+    public DbSet<ToolCallRecord> ToolCalls => Set<ToolCallRecord>();
+    public DbSet<ConversationMessage> ConversationMessages => Set<ConversationMessage>();
 
     /// <summary>Read by the query filters on every query, so a context follows its scope's tenant.</summary>
     public Guid? CurrentOrgId => tenant.OrgId;

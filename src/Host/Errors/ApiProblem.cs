@@ -31,7 +31,13 @@ internal static class ApiProblem
     {
         context.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
         var writer = context.RequestServices.GetRequiredService<IProblemDetailsService>();
-        await writer.WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
+        if (!await writer.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem }))
+        {
+            // The framework's writer declines when Accept names no JSON type (an EventSource sends
+            // text/event-stream): the error is still owed, in the one shape the API has.
+            problem.Extensions.TryAdd("requestId", context.TraceIdentifier);
+            await context.Response.WriteAsJsonAsync(problem, typeof(ProblemDetails), options: null, contentType: "application/problem+json");
+        }
     }
 
     private static string ReasonPhrase(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);

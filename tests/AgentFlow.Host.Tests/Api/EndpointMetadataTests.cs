@@ -115,6 +115,13 @@ public abstract class EndpointMetadataTests<TFixture>(TFixture host) : IClassFix
     [InlineData("GET", "/api/engine/skills/{id}", UserRole.Viewer)]
     [InlineData("GET", "/api/engine/tools", UserRole.Viewer)]
     [InlineData("GET", "/api/engine/profiles/presets", UserRole.Viewer)]
+    [InlineData("GET", "/api/engine/activity/events", UserRole.Viewer)]
+    [InlineData("GET", "/api/engine/activity/tool-calls", UserRole.Viewer)]
+    [InlineData("GET", "/api/engine/activity/tool-calls/{id:guid}", UserRole.Viewer)]
+    [InlineData("GET", "/api/engine/activity/conversation/{sessionId}", UserRole.Viewer)]
+    [InlineData("GET", "/api/engine/activity/timeline/{agentId:guid}/{date}", UserRole.Viewer)]
+    [InlineData("GET", "/api/engine/activity/stats", UserRole.Viewer)]
+    [InlineData("GET", "/api/engine/activity/stream", UserRole.Viewer)]
     public void Route_RequiresTheDocumentedRole(string method, string route, UserRole role)
     {
         var endpoint = Assert.Single(Endpoints(), e => Route(e) == route && Methods(e).Contains(method, StringComparer.OrdinalIgnoreCase));
