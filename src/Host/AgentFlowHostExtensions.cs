@@ -4,6 +4,7 @@ using AgentFlow.Engine.Persistence;
 using AgentFlow.Host.Auth;
 using AgentFlow.Host.Endpoints.Admin;
 using AgentFlow.Host.Endpoints.Auth;
+using AgentFlow.Host.Endpoints.Engine;
 using AgentFlow.Host.Endpoints.Health;
 using AgentFlow.Host.Endpoints.Workflows;
 using AgentFlow.Host.Errors;
@@ -76,6 +77,7 @@ internal static class AgentFlowHostExtensions
         }));
 
         services.AddSingleton<ClientRateLimiter>();
+        services.AddSingleton<OrganizationRateLimiter>();
         services.AddRateLimiter(_ => { });
         services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>, ConfigureRateLimiter>();
 
@@ -112,6 +114,7 @@ internal static class AgentFlowHostExtensions
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.UseAuthentication();
         app.UseMiddleware<TenantMiddleware>();
+        app.UseMiddleware<OrganizationRateLimitMiddleware>();
         app.UseMiddleware<CsrfMiddleware>();
         app.UseAuthorization();
         app.UseAudit();
@@ -124,6 +127,7 @@ internal static class AgentFlowHostExtensions
         app.MapAuditApi();
         app.MapRulesApi();
         app.MapSettingsApi();
+        app.MapOrganizationsApi();
         app.MapWorkflowDefinitionsApi();
         app.MapWorkflowInstancesApi();
         app.MapWorkflowHttpTriggers();
