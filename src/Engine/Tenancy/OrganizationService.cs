@@ -3,6 +3,7 @@ using AgentFlow.Engine.Identity;
 using AgentFlow.Engine.Paging;
 using AgentFlow.Engine.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AgentFlow.Engine.Tenancy;
 
@@ -33,7 +34,7 @@ public sealed record CreateOrganizationCommand(string? Name, string? Slug, strin
 public sealed record UpdateOrganizationCommand(string? Name, string? AdminEmail, OrganizationSettingsPatch? Settings);
 
 /// <summary>The organisation routes: create (platform administrator), read, change settings, change plan.</summary>
-public sealed class OrganizationService(AgentFlowDbContext db, OrganizationProvisioner provisioner, TimeProvider time)
+public sealed class OrganizationService(AgentFlowDbContext db, IServiceScopeFactory scopes, TimeProvider time)
 {
     public async Task<Organization> CreateAsync(CreateOrganizationCommand command, OrgCaller caller, CancellationToken cancellationToken = default)
     {
@@ -53,7 +54,11 @@ public sealed class OrganizationService(AgentFlowDbContext db, OrganizationProvi
 
         var settings = Apply(errors, OrganizationSettings.For(plan ?? PlanCatalog.Free), command.Settings);
         errors.ThrowIfAny();
-        return await provisioner.CreateAsync(name!, command.Slug, plan, adminEmail, settings, cancellationToken);
+        // The new organisation's rows belong to another tenant than the caller's scope, which refuses to write them:
+        // provisioning is system work, in a scope of its own with no tenant.
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<OrganizationProvisioner>()
+            .CreateAsync(name!, command.Slug, plan, adminEmail, settings, cancellationToken);
     }
 
     /// <summary>The platform administrator lists every organisation; anybody else gets a list of their own.</summary>
@@ -120,14 +125,11 @@ public sealed class OrganizationService(AgentFlowDbContext db, OrganizationProvi
         org.Plan = plan.Name;
         org.Settings = (OrganizationSettings.Parse(org.Settings) with { AuditRetentionDays = plan.AuditRetentionDays }).ToJson();
         org.UpdatedAt = now;
-        var company = await db.CompanySettings.IgnoreQueryFilters().FirstOrDefaultAsync(s => s.OrgId == id, cancellationToken);
-        if (company is not null)
-        {
-            company.Plan = plan.Name;
-            company.UpdatedAt = now;
-        }
-
         await db.SaveChangesAsync(cancellationToken);
+        // The mirror on the company settings belongs to that organisation, so it is updated in SQL, not through
+        // the caller's tenant-checked change tracker.
+        await db.CompanySettings.IgnoreQueryFilters().Where(s => s.OrgId == id)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Plan, plan.Name).SetProperty(s => s.UpdatedAt, now), cancellationToken);
         return org;
     }
 
