@@ -86,11 +86,11 @@ internal static class OrganizationsApi
         group.MapPatch("/{id:guid}", UpdateOrganization).WithName("UpdateOrganization")
             .WithSummary("Change the name, contact email or settings (owner)").RequireRole(UserRole.Owner).Audited("org.update");
         group.MapPost("/{id:guid}/change-plan", ChangePlan).WithName("ChangeOrganizationPlan")
-            .WithSummary("Change the plan (platform administrator)").RequireRole(UserRole.Owner).Audited("org.change-plan");
+            .WithSummary("Change the plan (platform administrator)").RequireRole(UserRole.Owner).Audited("org.change_plan");
         group.MapGet("/{id:guid}/usage", GetUsage).WithName("GetOrganizationUsage").WithSummary("Agents and users against the plan's limits").RequireRole(UserRole.Viewer);
         group.MapPost("/{id:guid}/check-limit", CheckLimit).WithName("CheckOrganizationLimit")
-            .WithSummary("Check one plan limit (resource, optional currentCount)").RequireRole(UserRole.Viewer);
-        group.MapPost("/{id:guid}/check-feature", CheckFeature).WithName("CheckOrganizationFeature").WithSummary("Check a feature gate").RequireRole(UserRole.Viewer);
+            .WithSummary("Check one plan limit (resource, optional currentCount)").RequireRole(UserRole.Viewer).Audited("org.check_limit");
+        group.MapPost("/{id:guid}/check-feature", CheckFeature).WithName("CheckOrganizationFeature").WithSummary("Check a feature gate").RequireRole(UserRole.Viewer).Audited("org.check_feature");
         return routes;
     }
 
