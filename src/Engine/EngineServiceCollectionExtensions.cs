@@ -69,6 +69,8 @@ public static class EngineServiceCollectionExtensions
         services.TryAddScoped<RefreshTokenService>();
         services.TryAddScoped<BootstrapService>();
         services.TryAddScoped<OrganizationProvisioner>();
+        services.TryAddScoped<OrganizationService>();
+        services.TryAddScoped<UsageService>();
         services.TryAddScoped<AuditLog>();
         services.TryAddScoped<EmailRuleService>();
         services.TryAddScoped<SettingsService>();

@@ -81,6 +81,7 @@ internal static class AgentFlowHostExtensions
         }));
 
         services.AddSingleton<ClientRateLimiter>();
+        services.AddSingleton<OrganizationRateLimiter>();
         services.AddRateLimiter(_ => { });
         services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>, ConfigureRateLimiter>();
 
@@ -117,6 +118,7 @@ internal static class AgentFlowHostExtensions
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.UseAuthentication();
         app.UseMiddleware<TenantMiddleware>();
+        app.UseMiddleware<OrganizationRateLimitMiddleware>();
         app.UseMiddleware<CsrfMiddleware>();
         app.UseAuthorization();
         app.UseAudit();
@@ -134,6 +136,7 @@ internal static class AgentFlowHostExtensions
         app.MapSettingsApi();
         app.MapSkillsApi();
         app.MapActivityApi();
+        app.MapOrganizationsApi();
         app.MapWorkflowDefinitionsApi();
         app.MapWorkflowInstancesApi();
         app.MapWorkflowHttpTriggers();

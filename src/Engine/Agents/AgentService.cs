@@ -3,12 +3,13 @@ using System.Text.RegularExpressions;
 using AgentFlow.Engine.Errors;
 using AgentFlow.Engine.Paging;
 using AgentFlow.Engine.Persistence;
+using AgentFlow.Engine.Tenancy;
 using Microsoft.EntityFrameworkCore;
 
 namespace AgentFlow.Engine.Agents;
 
 /// <summary>The organisation's agents: create, list, change, archive, delete.</summary>
-public sealed partial class AgentService(AgentFlowDbContext db, TimeProvider time)
+public sealed partial class AgentService(AgentFlowDbContext db, UsageService usage, TimeProvider time)
 {
     public async Task<Page<Agent>> ListAsync(AgentFilter filter, PageRequest page, CancellationToken cancellationToken = default)
     {
@@ -41,6 +42,8 @@ public sealed partial class AgentService(AgentFlowDbContext db, TimeProvider tim
 
         email ??= $"{name.ToLowerInvariant()}@localhost";
         await EnsureUniqueAsync(name, email, exceptId: null, cancellationToken);
+        // After validation and the duplicate check, so a bad request hears about its input first.
+        await usage.EnsureCanAddAgentAsync(OrgInScope(), cancellationToken);
 
         var now = time.GetUtcNow();
         var agent = new Agent
@@ -116,6 +119,8 @@ public sealed partial class AgentService(AgentFlowDbContext db, TimeProvider tim
         db.Agents.Remove(agent);
         await db.SaveChangesAsync(cancellationToken);
     }
+
+    private Guid OrgInScope() => db.CurrentOrgId ?? throw new InvalidOperationException("No organisation in scope to own the new agent.");
 
     private async Task<Agent> FindTrackedAsync(Guid id, CancellationToken cancellationToken) =>
         await db.Agents.FirstOrDefaultAsync(a => a.Id == id, cancellationToken)

@@ -40,3 +40,14 @@ public sealed class OperationNotAllowedException(string code, string message)
 {
     public override string Code { get; } = code;
 }
+
+/// <summary>
+/// The organisation's plan does not allow this: a count at its limit, a feature or a deployment target the plan
+/// lacks. <see cref="Details"/> names the limit, the plan and the numbers so a client can tell the user what to do.
+/// </summary>
+public sealed class PlanLimitExceededException(string message, IReadOnlyDictionary<string, object?> details)
+    : EngineException(message)
+{
+    public IReadOnlyDictionary<string, object?> Details { get; } = details;
+    public override string Code => "PLAN_LIMIT";
+}

@@ -1,6 +1,7 @@
 using AgentFlow.Engine.Errors;
 using AgentFlow.Engine.Paging;
 using AgentFlow.Engine.Persistence;
+using AgentFlow.Engine.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -10,7 +11,7 @@ namespace AgentFlow.Engine.Identity;
 /// People of the organisation. Nobody grants a role above their own, only an owner touches an owner, and the
 /// last owner cannot be removed or demoted.
 /// </summary>
-public sealed class UserService(AgentFlowDbContext db, IPasswordHasher hasher, IIdentityChangeNotifier changes, TimeProvider time)
+public sealed class UserService(AgentFlowDbContext db, IPasswordHasher hasher, IIdentityChangeNotifier changes, UsageService usage, TimeProvider time)
 {
     public async Task<Page<User>> ListAsync(PageRequest page, CancellationToken cancellationToken = default)
     {
@@ -32,6 +33,7 @@ public sealed class UserService(AgentFlowDbContext db, IPasswordHasher hasher, I
 
         EnsureMayGrant(actor, role!.Value);
         await EnsureEmailFreeAsync(email, exceptId: null, cancellationToken);
+        await usage.EnsureCanAddUserAsync(db.CurrentOrgId ?? throw new InvalidOperationException("No organisation in scope to own the new user."), cancellationToken);
 
         var now = time.GetUtcNow();
         var user = new User

@@ -8,8 +8,19 @@ public sealed class Organization
 
     public Guid Id { get; set; }
     public required string Name { get; set; }
+
+    /// <summary>Unique across the platform; a DNS label.</summary>
     public required string Slug { get; set; }
-    public string Plan { get; set; } = "self-hosted";
+
+    /// <summary>One of <see cref="PlanNames"/>; the limits come from <see cref="PlanCatalog"/>, never from the row.</summary>
+    public string Plan { get; set; } = PlanNames.SelfHosted;
+
+    /// <summary>Who to contact about the organisation (billing, plan), not a login.</summary>
+    public string? AdminEmail { get; set; }
+
+    /// <summary>An <see cref="OrganizationSettings"/> JSON document.</summary>
+    public string Settings { get; set; } = "{}";
+
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

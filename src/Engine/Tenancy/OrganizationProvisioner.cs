@@ -9,12 +9,20 @@ namespace AgentFlow.Engine.Tenancy;
 /// <summary>Creates organisations with their company settings.</summary>
 public sealed partial class OrganizationProvisioner(AgentFlowDbContext db, TimeProvider time)
 {
-    public async Task<Organization> CreateAsync(string name, string? slug = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// A new organisation. Without a plan it is self-hosted (single-tenant installs and tests); without a slug the
+    /// slug comes from the name; without settings it gets its plan's defaults.
+    /// </summary>
+    public async Task<Organization> CreateAsync(string name, string? slug = null, Plan? plan = null, string? adminEmail = null,
+        OrganizationSettings? settings = null, CancellationToken cancellationToken = default)
     {
         var errors = new FieldErrors();
         var cleanName = errors.Text("name", name, 200, required: true)!;
+        var givenSlug = errors.Matches("slug", errors.Text("slug", slug, 63, required: false), SlugPattern(),
+            "must be lower-case letters, digits and single dashes, starting and ending with a letter or digit (at most 63)");
         errors.ThrowIfAny();
-        var cleanSlug = slug ?? Slugify(cleanName);
+        var cleanSlug = givenSlug ?? Slugify(cleanName);
+        plan ??= PlanCatalog.SelfHosted;
         // The slug also becomes the new organisation's subdomain, which another organisation may have moved to.
         if (await db.Organizations.AnyAsync(o => o.Slug == cleanSlug, cancellationToken)
             || await db.CompanySettings.IgnoreQueryFilters().AnyAsync(s => s.Subdomain == cleanSlug, cancellationToken))
@@ -23,9 +31,20 @@ public sealed partial class OrganizationProvisioner(AgentFlowDbContext db, TimeP
         }
 
         var now = time.GetUtcNow();
-        var org = new Organization { Id = Guid.CreateVersion7(now), Name = cleanName, Slug = cleanSlug, CreatedAt = now, UpdatedAt = now };
+        var org = new Organization
+        {
+            Id = Guid.CreateVersion7(now),
+            Name = cleanName,
+            Slug = cleanSlug,
+            Plan = plan.Name,
+            AdminEmail = adminEmail,
+            Settings = (settings ?? OrganizationSettings.For(plan)).ToJson(),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
         db.Organizations.Add(org);
-        db.CompanySettings.Add(new CompanySettings { OrgId = org.Id, Name = cleanName, Subdomain = cleanSlug, CreatedAt = now, UpdatedAt = now });
+        // CompanySettings.Plan mirrors the organisation's plan for /api/settings; Organization.Plan is the one enforced.
+        db.CompanySettings.Add(new CompanySettings { OrgId = org.Id, Name = cleanName, Subdomain = cleanSlug, Plan = plan.Name, CreatedAt = now, UpdatedAt = now });
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -56,4 +75,7 @@ public sealed partial class OrganizationProvisioner(AgentFlowDbContext db, TimeP
 
     [GeneratedRegex("[^a-z0-9]+", RegexOptions.CultureInvariant)]
     private static partial Regex NonSlug();
+
+    [GeneratedRegex("^[a-z0-9](?:-?[a-z0-9])*$", RegexOptions.CultureInvariant)]
+    private static partial Regex SlugPattern();
 }

@@ -25,6 +25,7 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
             ResourceNotFoundException e => ApiProblem.Create(StatusCodes.Status404NotFound, e.Code, e.Message, new { resource = e.Resource, id = e.Id }),
             ResourceConflictException e => ApiProblem.Create(StatusCodes.Status409Conflict, e.Code, e.Message, new { field = e.Field }),
             OperationNotAllowedException e => ApiProblem.Create(StatusCodes.Status403Forbidden, e.Code, e.Message),
+            PlanLimitExceededException e => ApiProblem.Create(StatusCodes.Status403Forbidden, e.Code, e.Message, e.Details),
             // Workflow errors: a definition's problems are a list (node id, field, message, severity), not a field map.
             WorkflowDefinitionInvalidException e => ApiProblem.Create(StatusCodes.Status400BadRequest, ErrorCodes.ValidationError, e.Message,
                 e.Problems.Select(WorkflowProblemResponse.From).ToList()),

@@ -30,6 +30,9 @@ public sealed class RateLimitOptions
     /// <value>Sign-in, refresh and bootstrap attempts per client per minute. Default 10.</value>
     [Range(1, 1_000_000)]
     public int AuthPermitsPerMinute { get; set; } = 10;
+
+    /// <value>Also limit each organisation's authenticated requests to its plan's apiCallsPerMinute. Default true.</value>
+    public bool PerOrganization { get; set; } = true;
 }
 
 /// <summary>Bound from <c>AgentFlow:Jwt</c>.</summary>

@@ -24,21 +24,9 @@ internal sealed class ClientRateLimiter : IDisposable
     {
         _options = options.Value;
         var perMinute = _options.PermitsPerMinute;
-        // One token back every 60/limit seconds, so the bucket refills completely in one minute. The replenishment timer
-        // cannot usefully tick faster than every millisecond, so above 60,000 a minute each tick returns several tokens
-        // (rounding the period to 1 ms with one token per tick would silently cap every limit at 60,000 a minute).
-        var tokensPerPeriod = (int)Math.Ceiling(perMinute / 60_000.0);
-        var replenishmentPeriod = TimeSpan.FromMilliseconds(60_000.0 * tokensPerPeriod / perMinute);
         _general = PartitionedRateLimiter.Create<HttpContext, string>(context => IsExempt(context)
             ? RateLimitPartition.GetNoLimiter("exempt")
-            : RateLimitPartition.GetTokenBucketLimiter(ClientKey(context), _ => new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = perMinute,
-                TokensPerPeriod = tokensPerPeriod,
-                ReplenishmentPeriod = replenishmentPeriod,
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            }));
+            : RateLimitPartition.GetTokenBucketLimiter(ClientKey(context), _ => PerMinuteBucket(perMinute)));
         _sensitive = PartitionedRateLimiter.Create<HttpContext, string>(context => IsSensitive(context)
             ? RateLimitPartition.GetFixedWindowLimiter(ClientKey(context), _ => new FixedWindowRateLimiterOptions
             {
@@ -52,6 +40,23 @@ internal sealed class ClientRateLimiter : IDisposable
     }
 
     public PartitionedRateLimiter<HttpContext> Limiter { get; }
+
+    /// <summary>A bucket of <paramref name="perMinute"/> tokens that refills completely in one minute.</summary>
+    internal static TokenBucketRateLimiterOptions PerMinuteBucket(int perMinute)
+    {
+        // One token back every 60/limit seconds. The replenishment timer cannot usefully tick faster than every
+        // millisecond, so above 60,000 a minute each tick returns several tokens (rounding the period to 1 ms with one
+        // token per tick would silently cap every limit at 60,000 a minute).
+        var tokensPerPeriod = (int)Math.Ceiling(perMinute / 60_000.0);
+        return new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = perMinute,
+            TokensPerPeriod = tokensPerPeriod,
+            ReplenishmentPeriod = TimeSpan.FromMilliseconds(60_000.0 * tokensPerPeriod / perMinute),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        };
+    }
 
     /// <summary>The limit that applies to this request and what is left of it, for the X-RateLimit-* headers.</summary>
     public (int Limit, long Remaining)? Describe(HttpContext context)
@@ -147,7 +152,11 @@ internal sealed class RateLimitHeadersMiddleware(RequestDelegate next, ClientRat
     {
         context.Response.OnStarting(() =>
         {
-            if (limiter.Describe(context) is { } state)
+            // Two limits can apply (the client's address and the organisation's plan): report the one closer to running out.
+            var client = limiter.Describe(context);
+            var organization = OrganizationRateLimiter.Describe(context);
+            var current = organization is { } o && (client is not { } c || o.Remaining < c.Remaining) ? organization : client;
+            if (current is { } state)
             {
                 context.Response.Headers["X-RateLimit-Limit"] = state.Limit.ToString(CultureInfo.InvariantCulture);
                 context.Response.Headers["X-RateLimit-Remaining"] = state.Remaining.ToString(CultureInfo.InvariantCulture);

@@ -712,6 +712,10 @@ namespace AgentFlow.Engine.Persistence.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("AdminEmail")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -724,6 +728,11 @@ namespace AgentFlow.Engine.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Settings")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasAnnotation("AgentFlow:JsonColumn", true);
 
                     b.Property<string>("Slug")
                         .IsRequired()
@@ -747,6 +756,7 @@ namespace AgentFlow.Engine.Persistence.Migrations.Postgres
                             CreatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
                             Name = "My Company",
                             Plan = "self-hosted",
+                            Settings = "{\"defaultModel\":\"anthropic/claude-sonnet-4-20250514\",\"defaultPermissionProfile\":\"Customer Support Agent\",\"requireApprovalForDeploy\":false,\"auditRetentionDays\":365,\"dataRegion\":\"us-east-1\",\"allowedDomains\":[]}",
                             Slug = "my-company",
                             UpdatedAt = new DateTimeOffset(new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
                         });

@@ -704,6 +704,10 @@ namespace AgentFlow.Engine.Persistence.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AdminEmail")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -716,6 +720,11 @@ namespace AgentFlow.Engine.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("Settings")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("AgentFlow:JsonColumn", true);
 
                     b.Property<string>("Slug")
                         .IsRequired()
@@ -739,6 +748,7 @@ namespace AgentFlow.Engine.Persistence.Migrations.Sqlite
                             CreatedAt = 1308729802752000000L,
                             Name = "My Company",
                             Plan = "self-hosted",
+                            Settings = "{\"defaultModel\":\"anthropic/claude-sonnet-4-20250514\",\"defaultPermissionProfile\":\"Customer Support Agent\",\"requireApprovalForDeploy\":false,\"auditRetentionDays\":365,\"dataRegion\":\"us-east-1\",\"allowedDomains\":[]}",
                             Slug = "my-company",
                             UpdatedAt = 1308729802752000000L
                         });
