@@ -71,6 +71,7 @@ public static class EngineServiceCollectionExtensions
         services.TryAddScoped<OrganizationProvisioner>();
         services.TryAddScoped<OrganizationService>();
         services.TryAddScoped<UsageService>();
+        services.TryAddScoped<AgentUsageService>();
         services.TryAddScoped<AuditLog>();
         services.TryAddScoped<EmailRuleService>();
         services.TryAddScoped<SettingsService>();

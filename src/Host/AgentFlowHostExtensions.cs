@@ -137,6 +137,7 @@ internal static class AgentFlowHostExtensions
         app.MapSkillsApi();
         app.MapActivityApi();
         app.MapOrganizationsApi();
+        app.MapEngineAgentsApi();
         app.MapWorkflowDefinitionsApi();
         app.MapWorkflowInstancesApi();
         app.MapWorkflowHttpTriggers();

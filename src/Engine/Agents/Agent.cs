@@ -14,6 +14,30 @@ public sealed class Agent : IOrgOwned
     /// <summary>A JSON object, kept as the client sent it.</summary>
     public string Metadata { get; set; } = "{}";
     public Guid? CreatedBy { get; set; }
+
+    // The engine's side of the same agent (/api/engine/agents). An agent created through /api/agents starts
+    // with these defaults: a draft with an empty configuration.
+
+    /// <summary>The human-facing name; <see cref="Name"/> stays the unique handle.</summary>
+    public string? DisplayName { get; set; }
+
+    /// <summary>The lifecycle state as stored (see <see cref="AgentStates"/>); only the lifecycle issue moves it beyond draft/ready.</summary>
+    public string State { get; set; } = AgentStates.Draft;
+
+    /// <summary>The engine configuration as a JSON object: identity (without the role, kept in <see cref="Role"/>), model and deployment.</summary>
+    public string Config { get; set; } = "{}";
+
+    /// <summary>The permission profile the agent runs under: a profile id or a preset name.</summary>
+    public string? PermissionProfileId { get; set; }
+
+    /// <summary>Starts at 1 and grows with each configuration change.</summary>
+    public int ConfigVersion { get; set; } = 1;
+
+    /// <summary>Monthly token budget, 0 meaning unlimited.</summary>
+    public long TokenBudgetMonthly { get; set; }
+
+    /// <summary>Monthly cost budget in millionths of a US dollar (like the activity tables), 0 meaning unlimited.</summary>
+    public long CostBudgetMonthlyMicroUsd { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

@@ -155,13 +155,13 @@ public sealed partial class AgentService(AgentFlowDbContext db, UsageService usa
         }
     }
 
-    private static string? ValidateName(FieldErrors errors, string? value, bool required)
+    private static string? ValidateName(FieldErrors errors, string? value, bool required, string field = "name")
     {
-        var name = errors.Text("name", value, 64, required);
-        return errors.Matches("name", name, NamePattern(), "may contain only letters, digits, '-' and '_'");
+        var name = errors.Text(field, value, 64, required);
+        return errors.Matches(field, name, NamePattern(), "may contain only letters, digits, '-' and '_'");
     }
 
-    private static string? ValidateMetadata(FieldErrors errors, JsonElement? metadata)
+    private static string? ValidateMetadata(FieldErrors errors, JsonElement? metadata, string field = "metadata")
     {
         if (metadata is not { } element || element.ValueKind == JsonValueKind.Null)
         {
@@ -170,7 +170,7 @@ public sealed partial class AgentService(AgentFlowDbContext db, UsageService usa
 
         if (element.ValueKind != JsonValueKind.Object)
         {
-            errors.Add("metadata", "The metadata field must be a JSON object.");
+            errors.Add(field, $"The {field} field must be a JSON object.");
             return null;
         }
 

@@ -122,6 +122,13 @@ public abstract class EndpointMetadataTests<TFixture>(TFixture host) : IClassFix
     [InlineData("GET", "/api/engine/activity/timeline/{agentId:guid}/{date}", UserRole.Viewer)]
     [InlineData("GET", "/api/engine/activity/stats", UserRole.Viewer)]
     [InlineData("GET", "/api/engine/activity/stream", UserRole.Viewer)]
+    [InlineData("POST", "/api/engine/agents", UserRole.Admin)]
+    [InlineData("GET", "/api/engine/agents", UserRole.Member)]
+    [InlineData("GET", "/api/engine/agents/{id:guid}", UserRole.Member)]
+    [InlineData("PATCH", "/api/engine/agents/{id:guid}/config", UserRole.Admin)]
+    [InlineData("GET", "/api/engine/agents/{id:guid}/usage", UserRole.Member)]
+    [InlineData("GET", "/api/engine/usage/{orgId:guid}", UserRole.Member)]
+    [InlineData("GET", "/api/engine/stats/{orgId:guid}", UserRole.Member)]
     public void Route_RequiresTheDocumentedRole(string method, string route, UserRole role)
     {
         var endpoint = Assert.Single(Endpoints(), e => Route(e) == route && Methods(e).Contains(method, StringComparer.OrdinalIgnoreCase));

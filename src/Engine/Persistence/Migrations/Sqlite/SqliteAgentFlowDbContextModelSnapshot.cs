@@ -204,10 +204,31 @@ namespace AgentFlow.Engine.Persistence.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Config")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("{}")
+                        .HasAnnotation("AgentFlow:JsonColumn", true);
+
+                    b.Property<int>("ConfigVersion")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(1);
+
+                    b.Property<long>("CostBudgetMonthlyMicroUsd")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid?>("CreatedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DisplayName")
+                        .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Email")
@@ -228,15 +249,31 @@ namespace AgentFlow.Engine.Persistence.Migrations.Sqlite
                     b.Property<Guid>("OrgId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PermissionProfileId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("draft");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("TokenBudgetMonthly")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
 
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
@@ -250,6 +287,8 @@ namespace AgentFlow.Engine.Persistence.Migrations.Sqlite
 
                     b.HasIndex("OrgId", "Name")
                         .IsUnique();
+
+                    b.HasIndex("OrgId", "State");
 
                     b.HasIndex("OrgId", "Status");
 
