@@ -2,6 +2,7 @@ using AgentFlow.Engine.Activity;
 using AgentFlow.Engine.Agents;
 using AgentFlow.Engine.Audit;
 using AgentFlow.Engine.Identity;
+using AgentFlow.Engine.Permissions;
 using AgentFlow.Engine.Persistence;
 using AgentFlow.Engine.Retention;
 using AgentFlow.Engine.Rules;
@@ -56,6 +57,11 @@ public static class EngineServiceCollectionExtensions
 
         // Built from every registered ISkillPack; the Host resolves it at start so a bad pack fails the start-up.
         services.TryAddSingleton(sp => new SkillCatalog(sp.GetServices<ISkillPack>()));
+
+        // Compiled profiles and call counters are per process (docs/permissions.md).
+        services.TryAddSingleton<ToolCallCounters>();
+        services.TryAddSingleton<PermissionEngine>();
+        services.TryAddScoped<PermissionProfileService>();
 
         services.TryAddSingleton<IPasswordHasher>(_ => new Argon2PasswordHasher());
         services.TryAddSingleton<PasswordDecoy>();

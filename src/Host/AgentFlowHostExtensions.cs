@@ -135,6 +135,7 @@ internal static class AgentFlowHostExtensions
         app.MapRulesApi();
         app.MapSettingsApi();
         app.MapSkillsApi();
+        app.MapPermissionsApi();
         app.MapActivityApi();
         app.MapOrganizationsApi();
         app.MapEngineAgentsApi();

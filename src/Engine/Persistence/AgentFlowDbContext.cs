@@ -3,6 +3,7 @@ using AgentFlow.Engine.Activity;
 using AgentFlow.Engine.Agents;
 using AgentFlow.Engine.Audit;
 using AgentFlow.Engine.Identity;
+using AgentFlow.Engine.Permissions;
 using AgentFlow.Engine.Retention;
 using AgentFlow.Engine.Rules;
 using AgentFlow.Engine.Settings;
@@ -34,6 +35,7 @@ public abstract class AgentFlowDbContext(DbContextOptions options, ITenantContex
     public DbSet<ActivityEvent> ActivityEvents => Set<ActivityEvent>();
     public DbSet<ToolCallRecord> ToolCalls => Set<ToolCallRecord>();
     public DbSet<ConversationMessage> ConversationMessages => Set<ConversationMessage>();
+    public DbSet<AgentPermissionProfile> PermissionProfiles => Set<AgentPermissionProfile>();
 
     /// <summary>Read by the query filters on every query, so a context follows its scope's tenant.</summary>
     public Guid? CurrentOrgId => tenant.OrgId;

@@ -7,6 +7,9 @@ namespace AgentFlow.Host.Middleware;
 /// <summary>Declares the audit action of a mutating route (e.g. <c>agent.create</c>).</summary>
 internal sealed record AuditActionMetadata(string Action);
 
+/// <summary>A mutating verb on a route that changes nothing (a read that takes a body); says why it is not audited.</summary>
+internal sealed record AuditExemptMetadata(string Reason);
+
 /// <summary>
 /// Filled by a handler when the audit entry needs more than the route tells: the resource it created, or
 /// for sign-in the user who was not yet authenticated when the request arrived.
@@ -77,4 +80,8 @@ internal static class AuditEndpointExtensions
 
     public static TBuilder Audited<TBuilder>(this TBuilder builder, string action)
         where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new AuditActionMetadata(action));
+
+    /// <summary>Declares that a POST route changes nothing, so there is nothing to audit; the reason is required.</summary>
+    public static TBuilder NotAudited<TBuilder>(this TBuilder builder, string reason)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new AuditExemptMetadata(reason));
 }

@@ -26,7 +26,7 @@ public abstract class EndpointMetadataTests<TFixture>(TFixture host) : IClassFix
     {
         var routes = Endpoints().Select(e => Route(e)).ToHashSet(StringComparer.Ordinal);
 
-        foreach (var expected in new[] { "/api/agents", "/api/audit", "/api/rules", "/api/settings", "/api/retention", "/api/stats", "/api/workflows/definitions", "/api/workflows/descriptors/activities", "/api/engine/skills", "/api/engine/skills/by-category", "/api/engine/tools", "/api/engine/profiles/presets", "/auth/login", "/health", "/ready" })
+        foreach (var expected in new[] { "/api/agents", "/api/audit", "/api/rules", "/api/settings", "/api/retention", "/api/stats", "/api/workflows/definitions", "/api/workflows/descriptors/activities", "/api/engine/skills", "/api/engine/skills/by-category", "/api/engine/tools", "/api/engine/profiles/presets", "/api/engine/permissions/check", "/auth/login", "/health", "/ready" })
         {
             Assert.Contains(expected, routes);
         }
@@ -38,7 +38,7 @@ public abstract class EndpointMetadataTests<TFixture>(TFixture host) : IClassFix
         var missing = Endpoints()
             .Where(e => IsApiOrAuth(e) && Methods(e).Intersect(MutatingMethods, StringComparer.OrdinalIgnoreCase).Any())
             .Where(e => !NotImplementedStubs.Any(stub => Route(e).StartsWith(stub, StringComparison.Ordinal)))
-            .Where(e => e.Metadata.GetMetadata<AuditActionMetadata>() is null)
+            .Where(e => e.Metadata.GetMetadata<AuditActionMetadata>() is null && e.Metadata.GetMetadata<AuditExemptMetadata>() is not { Reason.Length: > 0 })
             .Select(Describe)
             .ToList();
 
@@ -115,6 +115,12 @@ public abstract class EndpointMetadataTests<TFixture>(TFixture host) : IClassFix
     [InlineData("GET", "/api/engine/skills/{id}", UserRole.Viewer)]
     [InlineData("GET", "/api/engine/tools", UserRole.Viewer)]
     [InlineData("GET", "/api/engine/profiles/presets", UserRole.Viewer)]
+    [InlineData("GET", "/api/engine/profiles/{agentId:guid}", UserRole.Member)]
+    [InlineData("PUT", "/api/engine/profiles/{agentId:guid}", UserRole.Admin)]
+    [InlineData("POST", "/api/engine/profiles/{agentId:guid}/apply-preset", UserRole.Admin)]
+    [InlineData("POST", "/api/engine/permissions/check", UserRole.Member)]
+    [InlineData("GET", "/api/engine/permissions/{agentId:guid}/tools", UserRole.Member)]
+    [InlineData("GET", "/api/engine/permissions/{agentId:guid}/policy", UserRole.Member)]
     [InlineData("GET", "/api/engine/activity/events", UserRole.Viewer)]
     [InlineData("GET", "/api/engine/activity/tool-calls", UserRole.Viewer)]
     [InlineData("GET", "/api/engine/activity/tool-calls/{id:guid}", UserRole.Viewer)]

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AgentFlow.Engine.Agents;
 using AgentFlow.Engine.Identity;
+using AgentFlow.Engine.Permissions;
 using AgentFlow.Host.Auth;
 using AgentFlow.Host.Middleware;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -64,9 +65,11 @@ internal static class AgentsApi
     private static async Task<Ok<DataResponse<AgentResponse>>> RestoreAgent(Guid id, AgentService agents, CancellationToken cancellationToken) =>
         TypedResults.Ok(Envelope.Of(AgentResponse.From(await agents.SetStatusAsync(id, AgentStatus.Active, cancellationToken))));
 
-    private static async Task<NoContent> DeleteAgent(Guid id, AgentService agents, CancellationToken cancellationToken)
+    private static async Task<NoContent> DeleteAgent(Guid id, AgentService agents, PermissionEngine permissions, CancellationToken cancellationToken)
     {
         await agents.DeleteAsync(id, cancellationToken);
+        // The profile row goes with the agent (cascade); its compiled copy and call counters live in memory.
+        permissions.Forget(id);
         return TypedResults.NoContent();
     }
 }

@@ -590,6 +590,39 @@ namespace AgentFlow.Engine.Persistence.Migrations.Postgres
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("AgentFlow.Engine.Permissions.AgentPermissionProfile", b =>
+                {
+                    b.Property<Guid>("AgentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasAnnotation("AgentFlow:JsonColumn", true);
+
+                    b.Property<Guid>("OrgId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("UpdatedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("AgentId");
+
+                    b.HasIndex("OrgId");
+
+                    b.ToTable("permission_profiles", (string)null);
+                });
+
             modelBuilder.Entity("AgentFlow.Engine.Retention.RetentionPolicy", b =>
                 {
                     b.Property<Guid>("OrgId")
@@ -860,6 +893,15 @@ namespace AgentFlow.Engine.Persistence.Migrations.Postgres
                     b.HasOne("AgentFlow.Engine.Tenancy.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrgId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AgentFlow.Engine.Permissions.AgentPermissionProfile", b =>
+                {
+                    b.HasOne("AgentFlow.Engine.Agents.Agent", null)
+                        .WithOne()
+                        .HasForeignKey("AgentFlow.Engine.Permissions.AgentPermissionProfile", "AgentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

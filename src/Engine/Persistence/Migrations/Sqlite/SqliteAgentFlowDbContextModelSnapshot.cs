@@ -582,6 +582,39 @@ namespace AgentFlow.Engine.Persistence.Migrations.Sqlite
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("AgentFlow.Engine.Permissions.AgentPermissionProfile", b =>
+                {
+                    b.Property<Guid>("AgentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("AgentFlow:JsonColumn", true);
+
+                    b.Property<Guid>("OrgId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("UpdatedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AgentId");
+
+                    b.HasIndex("OrgId");
+
+                    b.ToTable("permission_profiles", (string)null);
+                });
+
             modelBuilder.Entity("AgentFlow.Engine.Retention.RetentionPolicy", b =>
                 {
                     b.Property<Guid>("OrgId")
@@ -852,6 +885,15 @@ namespace AgentFlow.Engine.Persistence.Migrations.Sqlite
                     b.HasOne("AgentFlow.Engine.Tenancy.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrgId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AgentFlow.Engine.Permissions.AgentPermissionProfile", b =>
+                {
+                    b.HasOne("AgentFlow.Engine.Agents.Agent", null)
+                        .WithOne()
+                        .HasForeignKey("AgentFlow.Engine.Permissions.AgentPermissionProfile", "AgentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(AgentFlow.PermissionBench.PermissionDecisionBenchmark).Assembly).Run(args);
