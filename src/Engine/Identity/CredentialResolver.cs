@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using AgentFlow.Engine.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
@@ -18,6 +19,10 @@ public sealed class CredentialResolver(IServiceScopeFactory scopes, IMemoryCache
     /// <summary>last_used_at is written at most this often per key, so a busy key does not write on every call.</summary>
     public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
+    // One database lookup per key at a time: a burst of first requests for the same user (a dashboard opening 100
+    // streams) must not open 100 connections; measured, it exhausted PostgreSQL's 100 client slots.
+    private readonly ConcurrentDictionary<string, Lazy<Task<object?>>> _inflight = new(StringComparer.Ordinal);
+
     public async Task<CallerIdentity?> ResolveUserAsync(Guid userId, Guid? sessionFamilyId, CancellationToken cancellationToken = default)
     {
         if (sessionFamilyId is { } familyId && await IsSessionRevokedAsync(familyId, cancellationToken))
@@ -25,14 +30,13 @@ public sealed class CredentialResolver(IServiceScopeFactory scopes, IMemoryCache
             return null;
         }
 
-        return await cache.GetOrCreateAsync(UserKey(userId), async entry =>
+        return await LoadOnceAsync(UserKey(userId), async () =>
         {
-            entry.AbsoluteExpirationRelativeToNow = CacheLifetime;
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AgentFlowDbContext>();
-            var user = await db.Users.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
+            var user = await db.Users.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId);
             return user is null ? null : new CallerIdentity(user.Id, user.OrgId, user.Email, user.Name, user.Role);
-        });
+        }, cancellationToken);
     }
 
     public async Task<CallerIdentity?> ResolveApiKeyAsync(string plaintext, CancellationToken cancellationToken = default)
@@ -43,13 +47,12 @@ public sealed class CredentialResolver(IServiceScopeFactory scopes, IMemoryCache
         }
 
         var hash = SecretTokens.Sha256Hex(plaintext);
-        var key = await cache.GetOrCreateAsync(ApiKeyKey(hash), async entry =>
+        var key = await LoadOnceAsync(ApiKeyKey(hash), async () =>
         {
-            entry.AbsoluteExpirationRelativeToNow = CacheLifetime;
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AgentFlowDbContext>();
-            return await db.ApiKeys.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(k => k.KeyHash == hash, cancellationToken);
-        });
+            return await db.ApiKeys.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(k => k.KeyHash == hash);
+        }, cancellationToken);
 
         var now = time.GetUtcNow();
         if (key is null || key.RevokedAt is not null || key.ExpiresAt <= now)
@@ -74,13 +77,41 @@ public sealed class CredentialResolver(IServiceScopeFactory scopes, IMemoryCache
     public void SessionRevoked(Guid familyId) => cache.Set(SessionKey(familyId), true, CacheLifetime);
 
     private async Task<bool> IsSessionRevokedAsync(Guid familyId, CancellationToken cancellationToken) =>
-        await cache.GetOrCreateAsync(SessionKey(familyId), async entry =>
+        await LoadOnceAsync(SessionKey(familyId), async () =>
         {
-            entry.AbsoluteExpirationRelativeToNow = CacheLifetime;
             await using var scope = scopes.CreateAsyncScope();
             var tokens = scope.ServiceProvider.GetRequiredService<RefreshTokenService>();
-            return await tokens.IsSessionRevokedAsync(familyId, cancellationToken);
-        });
+            return await tokens.IsSessionRevokedAsync(familyId, CancellationToken.None);
+        }, cancellationToken);
+
+    /// <summary>
+    /// The cached answer, or one shared lookup for all concurrent callers that miss. The lookup itself is not
+    /// cancelled by one caller (others wait for it); each caller's wait is.
+    /// </summary>
+    private async Task<T> LoadOnceAsync<T>(string key, Func<Task<T>> load, CancellationToken cancellationToken)
+    {
+        if (cache.TryGetValue(key, out T? cached))
+        {
+            return cached!;
+        }
+
+        var shared = _inflight.GetOrAdd(key, k => new Lazy<Task<object?>>(() => LoadAndCacheAsync(k, load)));
+        return (T)(await shared.Value.WaitAsync(cancellationToken))!;
+    }
+
+    private async Task<object?> LoadAndCacheAsync<T>(string key, Func<Task<T>> load)
+    {
+        try
+        {
+            var value = await load();
+            cache.Set(key, value, CacheLifetime);
+            return value;
+        }
+        finally
+        {
+            _inflight.TryRemove(key, out _);
+        }
+    }
 
     private async Task TouchAsync(ApiKey key, DateTimeOffset now, CancellationToken cancellationToken)
     {
