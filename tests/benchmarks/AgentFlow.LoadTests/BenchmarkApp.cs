@@ -75,13 +75,14 @@ internal static class BenchmarkApp
                 await CheckListAsync(setup, settings.Agents, settings.Limit, cancellationToken);
             }
 
+            Guid? checkedAgent = settings.Scenarios.Contains(Scenarios.PermissionCheck) ? await PrepareProfileAsync(setup, cancellationToken) : null;
             await database.SettleAsync(cancellationToken);
             using var workers = WorkerClients.Create(settings.Concurrency, host.BaseAddress);
             Say($"[{label}] {settings.Concurrency} clients, {workers.Description}");
             var results = new List<ScenarioResult>();
             foreach (var name in settings.Scenarios)
             {
-                var scenario = Scenarios.Create(name, token, settings.Limit);
+                var scenario = Scenarios.Create(name, token, settings.Limit, checkedAgent);
                 Say($"[{label}] running {scenario.Name}: {scenario.Description}…");
                 var result = await ScenarioRunner.RunAsync(label, scenario, settings, host, workers.Clients, cancellationToken);
                 Say($"[{label}]   {result.Count} requests, {result.Throughput:0.0} req/s, p50 {result.Latency.P50:0.00} ms, p99 {result.Latency.P99:0.00} ms, " +
@@ -103,6 +104,27 @@ internal static class BenchmarkApp
                 // A temp folder left behind is harmless.
             }
         }
+    }
+
+    /// <summary>An agent with the Developer Assistant preset, and one check proving the measured request is a real decision.</summary>
+    private static async Task<Guid> PrepareProfileAsync(HttpClient client, CancellationToken cancellationToken)
+    {
+        using var created = await client.PostAsJsonAsync("/api/agents", new { name = "permission-bench", email = "permission-bench@example.com", role = "developer" }, cancellationToken);
+        await EnsureAsync(created, HttpStatusCode.Created, "create the permission benchmark's agent", cancellationToken);
+        using var agent = JsonDocument.Parse(await created.Content.ReadAsStringAsync(cancellationToken));
+        var agentId = agent.RootElement.GetProperty("data").GetProperty("id").GetGuid();
+        using var profile = await client.PutAsJsonAsync($"/api/engine/profiles/{agentId}", new { preset = "developer-assistant" }, cancellationToken);
+        await EnsureAsync(profile, HttpStatusCode.OK, "give the agent a Developer Assistant profile", cancellationToken);
+        using var check = await client.PostAsJsonAsync("/api/engine/permissions/check", new { agentId, toolId = Scenarios.CheckedTool }, cancellationToken);
+        await EnsureAsync(check, HttpStatusCode.OK, "check a permission once", cancellationToken);
+        using var decision = JsonDocument.Parse(await check.Content.ReadAsStringAsync(cancellationToken));
+        var allowed = decision.RootElement.GetProperty("data").GetProperty("allowed").GetBoolean();
+        if (!allowed)
+        {
+            throw new InvalidOperationException($"The Developer Assistant profile does not allow {Scenarios.CheckedTool}: {decision.RootElement}.");
+        }
+
+        return agentId;
     }
 
     private static async Task<string> LoginAsync(HttpClient client, CancellationToken cancellationToken)

@@ -73,6 +73,7 @@ internal sealed class HostProcess : IAsyncDisposable
         // The benchmark measures the server's work, not the limiter turning requests away (1,000,000 is the maximum allowed).
         environment["AgentFlow__RateLimit__PermitsPerMinute"] = "1000000";
         environment["AgentFlow__RateLimit__AuthPermitsPerMinute"] = "1000000";
+        environment["AgentFlow__RateLimit__PerOrganization"] = "false";
         environment["Logging__LogLevel__Default"] = "Warning";
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };

@@ -13,15 +13,20 @@ internal static class Scenarios
     public const string Me = "me";
     public const string ListAgents = "list-agents";
     public const string Login = "login";
+    public const string PermissionCheck = "permission-check";
 
     /// <summary>In the order they run: reads first, so the rows login writes (sessions, audit) cannot affect them.</summary>
-    public static readonly IReadOnlyList<string> All = [Health, Me, ListAgents, Login];
+    public static readonly IReadOnlyList<string> All = [Health, Me, ListAgents, PermissionCheck, Login];
+
+    /// <summary>The tool the permission-check scenario asks about: allowed for a Developer Assistant profile.</summary>
+    public const string CheckedTool = "github_issue_create";
 
     /// <param name="name">One of <see cref="All"/>.</param>
     /// <param name="token">The admin's access token, sent as a bearer token by the scenarios that need one (and only by them:
     /// the Host authenticates any bearer token it is given, even on anonymous routes).</param>
     /// <param name="limit">The page size list-agents asks for.</param>
-    public static Scenario Create(string name, string token, int limit)
+    /// <param name="agentId">The agent whose profile permission-check asks about.</param>
+    public static Scenario Create(string name, string token, int limit, Guid? agentId = null)
     {
         var bearer = new AuthenticationHeaderValue("Bearer", token);
         switch (name)
@@ -36,6 +41,14 @@ internal static class Scenarios
                 var listUri = $"/api/agents?limit={limit}";
                 return new Scenario(ListAgents, $"GET {listUri} with a bearer token",
                     () => new HttpRequestMessage(HttpMethod.Get, listUri) { Headers = { Authorization = bearer } });
+            case PermissionCheck:
+                var check = Encoding.UTF8.GetBytes($$"""{"agentId":"{{agentId}}","toolId":"{{CheckedTool}}"}""");
+                return new Scenario(PermissionCheck, $"POST /api/engine/permissions/check ({CheckedTool}, a Developer Assistant profile) with a bearer token", () =>
+                {
+                    var content = new ByteArrayContent(check);
+                    content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                    return new HttpRequestMessage(HttpMethod.Post, "/api/engine/permissions/check") { Content = content, Headers = { Authorization = bearer } };
+                });
             case Login:
                 var body = Encoding.UTF8.GetBytes($$"""{"email":"{{HostProcess.AdminEmail}}","password":"{{HostProcess.AdminPassword}}"}""");
                 return new Scenario(Login, "POST /auth/login with the admin's email and password", () =>
