@@ -133,6 +133,8 @@ public abstract class EndpointMetadataTests<TFixture>(TFixture host) : IClassFix
     [InlineData("GET", "/api/engine/agents/{id:guid}", UserRole.Member)]
     [InlineData("PATCH", "/api/engine/agents/{id:guid}/config", UserRole.Admin)]
     [InlineData("GET", "/api/engine/agents/{id:guid}/usage", UserRole.Member)]
+    [InlineData("POST", "/api/engine/runtime/tool-calls", UserRole.Viewer)]
+    [InlineData("POST", "/api/engine/runtime/tool-calls/{id:guid}/complete", UserRole.Viewer)]
     [InlineData("GET", "/api/engine/usage/{orgId:guid}", UserRole.Member)]
     [InlineData("GET", "/api/engine/stats/{orgId:guid}", UserRole.Member)]
     public void Route_RequiresTheDocumentedRole(string method, string route, UserRole role)
