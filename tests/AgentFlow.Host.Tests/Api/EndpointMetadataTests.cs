@@ -26,7 +26,7 @@ public abstract class EndpointMetadataTests<TFixture>(TFixture host) : IClassFix
     {
         var routes = Endpoints().Select(e => Route(e)).ToHashSet(StringComparer.Ordinal);
 
-        foreach (var expected in new[] { "/api/agents", "/api/audit", "/api/rules", "/api/settings", "/api/retention", "/api/stats", "/api/workflows/definitions", "/api/workflows/descriptors/activities", "/api/engine/skills", "/api/engine/skills/by-category", "/api/engine/tools", "/api/engine/profiles/presets", "/api/engine/permissions/check", "/auth/login", "/health", "/ready" })
+        foreach (var expected in new[] { "/api/agents", "/api/audit", "/api/rules", "/api/settings", "/api/retention", "/api/stats", "/api/workflows/definitions", "/api/workflows/descriptors/activities", "/api/engine/skills", "/api/engine/skills/by-category", "/api/engine/tools", "/api/engine/profiles/presets", "/api/engine/permissions/check", "/api/engine/runtime/tool-calls", "/auth/login", "/health", "/ready" })
         {
             Assert.Contains(expected, routes);
         }
