@@ -5,6 +5,7 @@ using AgentFlow.Engine.Identity;
 using AgentFlow.Engine.Permissions;
 using AgentFlow.Engine.Persistence;
 using AgentFlow.Engine.Retention;
+using AgentFlow.Engine.Runtime;
 using AgentFlow.Engine.Rules;
 using AgentFlow.Engine.Settings;
 using AgentFlow.Engine.Skills;
@@ -94,6 +95,8 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<ActivityWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<ActivityWriter>());
         services.TryAddScoped<ActivityQueries>();
+        services.TryAddSingleton<RuntimeHookState>();
+        services.TryAddScoped<RuntimeHookService>();
         return services;
     }
 }

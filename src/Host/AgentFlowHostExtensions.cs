@@ -139,6 +139,7 @@ internal static class AgentFlowHostExtensions
         app.MapActivityApi();
         app.MapOrganizationsApi();
         app.MapEngineAgentsApi();
+        app.MapRuntimeApi();
         app.MapWorkflowDefinitionsApi();
         app.MapWorkflowInstancesApi();
         app.MapWorkflowHttpTriggers();

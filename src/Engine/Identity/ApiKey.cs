@@ -19,4 +19,10 @@ public sealed class ApiKey : IOrgOwned
     public DateTimeOffset? LastUsedAt { get; set; }
     public DateTimeOffset? ExpiresAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
+
+    /// <summary>
+    /// The agent this key speaks for (the runtime hook), or null for an ordinary key. An agent-bound key acts as its
+    /// creator with its scopes elsewhere, and is the only credential the runtime routes accept.
+    /// </summary>
+    public Guid? AgentId { get; set; }
 }

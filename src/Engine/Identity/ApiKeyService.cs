@@ -5,7 +5,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AgentFlow.Engine.Identity;
 
-public sealed record CreateApiKeyCommand(string? Name, IReadOnlyList<string>? Scopes, DateTimeOffset? ExpiresAt);
+/// <summary>A new key; <c>AgentId</c> binds it to an agent of the caller's organisation (the runtime hook's credential).</summary>
+public sealed record CreateApiKeyCommand(string? Name, IReadOnlyList<string>? Scopes, DateTimeOffset? ExpiresAt, Guid? AgentId = null);
 
 /// <summary>A key as just created: the plaintext exists only in this object and is never stored.</summary>
 public sealed record CreatedApiKey(ApiKey Key, string Plaintext);
@@ -42,6 +43,12 @@ public sealed class ApiKeyService(AgentFlowDbContext db, IIdentityChangeNotifier
 
         errors.ThrowIfAny();
 
+        // Through the tenant filter: an agent of another organisation does not exist here (404, never a hint).
+        if (command.AgentId is { } agentId && !await db.Agents.AnyAsync(a => a.Id == agentId, cancellationToken))
+        {
+            throw new ResourceNotFoundException("Agent", agentId.ToString());
+        }
+
         var plaintext = SecretTokens.NewApiKey();
         var key = new ApiKey
         {
@@ -53,6 +60,7 @@ public sealed class ApiKeyService(AgentFlowDbContext db, IIdentityChangeNotifier
             CreatedBy = creator.UserId,
             CreatedAt = now,
             ExpiresAt = command.ExpiresAt?.ToUniversalTime(),
+            AgentId = command.AgentId,
         };
         db.ApiKeys.Add(key);
         await db.SaveChangesAsync(cancellationToken);

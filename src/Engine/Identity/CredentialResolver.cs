@@ -67,7 +67,7 @@ public sealed class CredentialResolver(IServiceScopeFactory scopes, IMemoryCache
         }
 
         await TouchAsync(key, now, cancellationToken);
-        return creator with { Role = ApiKeyScopes.EffectiveRole(creator.Role, key.Scopes), ApiKeyId = key.Id, Scopes = key.Scopes };
+        return creator with { Role = ApiKeyScopes.EffectiveRole(creator.Role, key.Scopes), ApiKeyId = key.Id, Scopes = key.Scopes, AgentId = key.AgentId };
     }
 
     public void UserChanged(Guid userId) => cache.Remove(UserKey(userId));

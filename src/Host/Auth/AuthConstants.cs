@@ -21,6 +21,9 @@ internal static class AgentFlowClaims
     /// <summary>Always <c>access</c> on access tokens; anything else is refused.</summary>
     public const string TokenUse = "token_use";
     public const string ApiKeyId = "key_id";
+
+    /// <summary>Only on the principal of an agent-bound API key.</summary>
+    public const string AgentId = "agent_id";
     public const string AuthMethod = "amr";
 }
 

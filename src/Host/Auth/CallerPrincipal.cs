@@ -23,6 +23,11 @@ internal static class CallerPrincipal
             claims.Add(new Claim(AgentFlowClaims.ApiKeyId, keyId.ToString()));
         }
 
+        if (caller.AgentId is { } agentId)
+        {
+            claims.Add(new Claim(AgentFlowClaims.AgentId, agentId.ToString()));
+        }
+
         if (csrf is not null)
         {
             claims.Add(new Claim(AgentFlowClaims.Csrf, csrf));
@@ -45,6 +50,10 @@ internal static class CallerPrincipal
 
     public static Guid? SessionId(this ClaimsPrincipal principal) =>
         Guid.TryParse(principal.FindFirstValue(AgentFlowClaims.SessionId), out var sid) ? sid : null;
+
+    /// <summary>The agent of an agent-bound API key, or null for users and ordinary keys.</summary>
+    public static Guid? AgentId(this ClaimsPrincipal principal) =>
+        Guid.TryParse(principal.FindFirstValue(AgentFlowClaims.AgentId), out var agentId) ? agentId : null;
 
     public static Actor Actor(this ClaimsPrincipal principal) => new(principal.UserId(), principal.Role());
 

@@ -26,7 +26,7 @@ public abstract class EndpointMetadataTests<TFixture>(TFixture host) : IClassFix
     {
         var routes = Endpoints().Select(e => Route(e)).ToHashSet(StringComparer.Ordinal);
 
-        foreach (var expected in new[] { "/api/agents", "/api/audit", "/api/rules", "/api/settings", "/api/retention", "/api/stats", "/api/workflows/definitions", "/api/workflows/descriptors/activities", "/api/engine/skills", "/api/engine/skills/by-category", "/api/engine/tools", "/api/engine/profiles/presets", "/api/engine/permissions/check", "/auth/login", "/health", "/ready" })
+        foreach (var expected in new[] { "/api/agents", "/api/audit", "/api/rules", "/api/settings", "/api/retention", "/api/stats", "/api/workflows/definitions", "/api/workflows/descriptors/activities", "/api/engine/skills", "/api/engine/skills/by-category", "/api/engine/tools", "/api/engine/profiles/presets", "/api/engine/permissions/check", "/api/engine/runtime/tool-calls", "/auth/login", "/health", "/ready" })
         {
             Assert.Contains(expected, routes);
         }
@@ -133,6 +133,8 @@ public abstract class EndpointMetadataTests<TFixture>(TFixture host) : IClassFix
     [InlineData("GET", "/api/engine/agents/{id:guid}", UserRole.Member)]
     [InlineData("PATCH", "/api/engine/agents/{id:guid}/config", UserRole.Admin)]
     [InlineData("GET", "/api/engine/agents/{id:guid}/usage", UserRole.Member)]
+    [InlineData("POST", "/api/engine/runtime/tool-calls", UserRole.Viewer)]
+    [InlineData("POST", "/api/engine/runtime/tool-calls/{id:guid}/complete", UserRole.Viewer)]
     [InlineData("GET", "/api/engine/usage/{orgId:guid}", UserRole.Member)]
     [InlineData("GET", "/api/engine/stats/{orgId:guid}", UserRole.Member)]
     public void Route_RequiresTheDocumentedRole(string method, string route, UserRole role)

@@ -1,3 +1,4 @@
+using AgentFlow.Engine.Agents;
 using AgentFlow.Engine.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -16,6 +17,9 @@ internal sealed class ApiKeyEntityTypeConfiguration : IEntityTypeConfiguration<A
         builder.HasIndex(k => k.KeyHash).IsUnique();
         builder.HasIndex(k => k.KeyPrefix);
         builder.HasIndex(k => k.OrgId);
+        builder.HasIndex(k => k.AgentId);
+        // Deleting the agent deletes its keys: a key must never outlive the agent it speaks for.
+        builder.HasOne<Agent>().WithMany().HasForeignKey(k => k.AgentId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<User>().WithMany().HasForeignKey(k => k.CreatedBy).OnDelete(DeleteBehavior.Cascade);
     }
 }

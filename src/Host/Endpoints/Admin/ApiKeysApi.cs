@@ -6,14 +6,15 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace AgentFlow.Host.Endpoints.Admin;
 
 /// <summary>A key as listed: never its hash or plaintext, only the prefix that identifies it.</summary>
-public sealed record ApiKeyResponse(Guid Id, string Name, string KeyPrefix, IReadOnlyList<string> Scopes, Guid CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? ExpiresAt, bool Revoked, DateTimeOffset? RevokedAt)
+public sealed record ApiKeyResponse(Guid Id, string Name, string KeyPrefix, IReadOnlyList<string> Scopes, Guid CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? ExpiresAt, bool Revoked, DateTimeOffset? RevokedAt, Guid? AgentId)
 {
-    internal static ApiKeyResponse From(ApiKey k) => new(k.Id, k.Name, k.KeyPrefix, k.Scopes, k.CreatedBy, k.CreatedAt, k.LastUsedAt, k.ExpiresAt, k.RevokedAt is not null, k.RevokedAt);
+    internal static ApiKeyResponse From(ApiKey k) => new(k.Id, k.Name, k.KeyPrefix, k.Scopes, k.CreatedBy, k.CreatedAt, k.LastUsedAt, k.ExpiresAt, k.RevokedAt is not null, k.RevokedAt, k.AgentId);
 }
 
 public sealed record CreatedApiKeyResponse(ApiKeyResponse Key, string Plaintext, string Warning);
 
-public sealed record CreateApiKeyRequest(string? Name, IReadOnlyList<string>? Scopes, DateTimeOffset? ExpiresAt);
+/// <summary><c>agentId</c> binds the key to an agent of the organisation: the credential of that agent's runtime hook.</summary>
+public sealed record CreateApiKeyRequest(string? Name, IReadOnlyList<string>? Scopes, DateTimeOffset? ExpiresAt, Guid? AgentId = null);
 
 internal static class ApiKeysApi
 {
@@ -31,9 +32,14 @@ internal static class ApiKeysApi
 
     private static async Task<Created<DataResponse<CreatedApiKeyResponse>>> CreateKey(CreateApiKeyRequest request, ApiKeyService keys, AuditContext audit, HttpContext http, CancellationToken cancellationToken)
     {
-        var created = await keys.CreateAsync(new CreateApiKeyCommand(request.Name, request.Scopes, request.ExpiresAt), http.User.Actor(), cancellationToken);
+        var created = await keys.CreateAsync(new CreateApiKeyCommand(request.Name, request.Scopes, request.ExpiresAt, request.AgentId), http.User.Actor(), cancellationToken);
         audit.Resource = $"api_key:{created.Key.Id}";
         audit.Details["scopes"] = created.Key.Scopes;
+        if (created.Key.AgentId is { } agentId)
+        {
+            audit.Details["agentId"] = agentId;
+        }
+
         var response = new CreatedApiKeyResponse(ApiKeyResponse.From(created.Key), created.Plaintext,
             "Store this key now: it is shown only once and cannot be recovered.");
         return TypedResults.Created($"/api/api-keys/{created.Key.Id}", Envelope.Of(response));

@@ -420,6 +420,9 @@ namespace AgentFlow.Engine.Persistence.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("AgentId")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -458,6 +461,8 @@ namespace AgentFlow.Engine.Persistence.Migrations.Postgres
                         .HasColumnType("text[]");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AgentId");
 
                     b.HasIndex("CreatedBy");
 
@@ -872,6 +877,11 @@ namespace AgentFlow.Engine.Persistence.Migrations.Postgres
 
             modelBuilder.Entity("AgentFlow.Engine.Identity.ApiKey", b =>
                 {
+                    b.HasOne("AgentFlow.Engine.Agents.Agent", null)
+                        .WithMany()
+                        .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
                     b.HasOne("AgentFlow.Engine.Identity.User", null)
                         .WithMany()
                         .HasForeignKey("CreatedBy")

@@ -412,6 +412,9 @@ namespace AgentFlow.Engine.Persistence.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("AgentId")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -450,6 +453,8 @@ namespace AgentFlow.Engine.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AgentId");
 
                     b.HasIndex("CreatedBy");
 
@@ -864,6 +869,11 @@ namespace AgentFlow.Engine.Persistence.Migrations.Sqlite
 
             modelBuilder.Entity("AgentFlow.Engine.Identity.ApiKey", b =>
                 {
+                    b.HasOne("AgentFlow.Engine.Agents.Agent", null)
+                        .WithMany()
+                        .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
                     b.HasOne("AgentFlow.Engine.Identity.User", null)
                         .WithMany()
                         .HasForeignKey("CreatedBy")

@@ -1,0 +1,166 @@
+using System.Collections.Frozen;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace AgentFlow.Client;
+
+/// <summary>
+/// The agent side of the runtime hook: asks the server before every tool call (<see cref="BeforeToolCallAsync"/>)
+/// and reports how it ended (<see cref="AfterToolCallAsync"/>). When the server cannot be reached (network error,
+/// 5xx, timeout) it fails closed for high and critical tools and open for low and medium ones, as configured; an
+/// answer of the server that refuses the request (4xx: a bad key, a bad body) always denies.
+/// </summary>
+/// <remarks>The <see cref="HttpClient"/> is the caller's (typically from IHttpClientFactory) and is not disposed here.</remarks>
+public sealed class EnterpriseHook(HttpClient http, EnterpriseHookOptions options)
+{
+    private const string ToolCallsPath = "api/engine/runtime/tool-calls";
+    private const string ToolsPath = "api/engine/tools?limit=500";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private volatile FrozenDictionary<string, ToolRisk>? _risks;
+
+    /// <summary>Decides a tool call. Never throws for an unreachable server; a cancelled token still cancels.</summary>
+    /// <param name="toolId">The catalog id of the tool.</param>
+    /// <param name="arguments">The call's arguments (any JSON-serialisable value; the server masks secrets).</param>
+    /// <param name="riskHint">The tool's risk, when the caller knows it; otherwise the cached catalog's.</param>
+    /// <param name="sessionId">The agent's session, for the activity timeline.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<HookDecision> BeforeToolCallAsync(string toolId, object? arguments = null, ToolRisk? riskHint = null, string? sessionId = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(toolId);
+        if (riskHint is null && options.UseToolCatalog && _risks is null)
+        {
+            await TryLoadCatalogAsync(cancellationToken);
+        }
+
+        try
+        {
+            using var response = await SendAsync(HttpMethod.Post, ToolCallsPath, new { toolId, arguments, sessionId }, cancellationToken);
+            if ((int)response.StatusCode >= 500)
+            {
+                return Fallback(toolId, riskHint, $"server error {(int)response.StatusCode}");
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                return new HookDecision(false, false, await RefusalAsync(response, cancellationToken), null);
+            }
+
+            var body = await response.Content.ReadFromJsonAsync<Envelope<DecisionBody>>(Json, cancellationToken);
+            return body?.Data is { } d
+                ? new HookDecision(d.Allowed, d.RequiresApproval, d.Reason ?? string.Empty, d.ToolCallId)
+                : new HookDecision(false, false, "The server's answer had no decision", null);
+        }
+        catch (Exception e) when (IsUnreachable(e, cancellationToken))
+        {
+            return Fallback(toolId, riskHint, e is OperationCanceledException ? "timeout" : e.Message);
+        }
+    }
+
+    /// <summary>Reports how an allowed call ended. Answers false when the report could not be delivered (never throws for that).</summary>
+    /// <param name="toolCallId">The <see cref="HookDecision.ToolCallId"/> of the allowed call.</param>
+    /// <param name="result">The tool's result (any JSON-serialisable value).</param>
+    /// <param name="success">Whether the tool succeeded.</param>
+    /// <param name="error">The error, when it failed.</param>
+    /// <param name="duration">How long the tool ran.</param>
+    /// <param name="inputTokens">Input tokens spent by the call.</param>
+    /// <param name="outputTokens">Output tokens spent by the call.</param>
+    /// <param name="costUsd">The call's cost in US dollars.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<bool> AfterToolCallAsync(Guid toolCallId, object? result = null, bool success = true, string? error = null, TimeSpan? duration = null,
+        int? inputTokens = null, int? outputTokens = null, decimal? costUsd = null, CancellationToken cancellationToken = default)
+    {
+        var body = new { result, success, error, durationMs = duration is { } d ? (long?)d.TotalMilliseconds : null, inputTokens, outputTokens, costUsd };
+        try
+        {
+            using var response = await SendAsync(HttpMethod.Post, $"{ToolCallsPath}/{toolCallId}/complete", body, cancellationToken);
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception e) when (IsUnreachable(e, cancellationToken))
+        {
+            return false;
+        }
+    }
+
+    private HookDecision Fallback(string toolId, ToolRisk? riskHint, string why)
+    {
+        var risk = riskHint ?? (_risks is { } risks && risks.TryGetValue(toolId, out var known) ? known : null);
+        var mode = risk switch
+        {
+            ToolRisk.Low or ToolRisk.Medium => options.LowRiskFailMode,
+            ToolRisk.High or ToolRisk.Critical => options.HighRiskFailMode,
+            _ => options.UnknownRiskFailMode,
+        };
+        var riskName = risk?.ToString().ToLowerInvariant() ?? "unknown";
+        var reason = $"AgentFlow server unreachable ({why}); fail {(mode == FailMode.Open ? "open" : "closed")} for {riskName} risk";
+        return new HookDecision(mode == FailMode.Open, false, reason, null, ServerUnreachable: true);
+    }
+
+    private async Task TryLoadCatalogAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await SendAsync(HttpMethod.Get, ToolsPath, null, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                return;
+            }
+
+            var body = await response.Content.ReadFromJsonAsync<Envelope<List<ToolBody>>>(Json, cancellationToken);
+            var risks = new Dictionary<string, ToolRisk>(StringComparer.Ordinal);
+            foreach (var tool in body?.Data ?? [])
+            {
+                if (tool.Id is not null && Enum.TryParse<ToolRisk>(tool.Risk, ignoreCase: true, out var risk))
+                {
+                    risks[tool.Id] = risk;
+                }
+            }
+
+            _risks = risks.ToFrozenDictionary(StringComparer.Ordinal);
+        }
+        catch (Exception e) when (IsUnreachable(e, cancellationToken))
+        {
+            // Not loaded: tried again on the next call that needs it; until then an unknown risk uses its own fail mode.
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, options.BaseAddress is { } baseAddress ? new Uri(baseAddress, path) : new Uri(path, UriKind.Relative));
+        request.Headers.Add("X-API-Key", options.ApiKey);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, options: Json);
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Timeout);
+        return await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
+    }
+
+    private static async Task<string> RefusalAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var problem = await response.Content.ReadFromJsonAsync<ProblemBody>(Json, cancellationToken);
+            return $"Refused by the server ({(int)response.StatusCode} {problem?.Code}): {problem?.Error}";
+        }
+        catch (JsonException)
+        {
+            return $"Refused by the server ({(int)response.StatusCode})";
+        }
+    }
+
+    /// <summary>Network errors and our own timeout; the caller's cancellation is not "unreachable" and propagates.</summary>
+    private static bool IsUnreachable(Exception e, CancellationToken cancellationToken) =>
+        e is HttpRequestException or IOException or JsonException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+
+    private sealed record Envelope<T>(T? Data);
+
+    private sealed record DecisionBody(bool Allowed, bool RequiresApproval, string? Reason, Guid? ToolCallId);
+
+    private sealed record ToolBody(string? Id, string? Risk);
+
+    private sealed record ProblemBody(string? Error, string? Code);
+}
