@@ -76,13 +76,14 @@ internal static class BenchmarkApp
             }
 
             Guid? checkedAgent = settings.Scenarios.Contains(Scenarios.PermissionCheck) ? await PrepareProfileAsync(setup, cancellationToken) : null;
+            var agentKey = settings.Scenarios.Contains(Scenarios.Hook) ? await PrepareHookAgentAsync(setup, cancellationToken) : null;
             await database.SettleAsync(cancellationToken);
             using var workers = WorkerClients.Create(settings.Concurrency, host.BaseAddress);
             Say($"[{label}] {settings.Concurrency} clients, {workers.Description}");
             var results = new List<ScenarioResult>();
             foreach (var name in settings.Scenarios)
             {
-                var scenario = Scenarios.Create(name, token, settings.Limit, checkedAgent);
+                var scenario = Scenarios.Create(name, token, settings.Limit, checkedAgent, agentKey);
                 Say($"[{label}] running {scenario.Name}: {scenario.Description}…");
                 var result = await ScenarioRunner.RunAsync(label, scenario, settings, host, workers.Clients, cancellationToken);
                 Say($"[{label}]   {result.Count} requests, {result.Throughput:0.0} req/s, p50 {result.Latency.P50:0.00} ms, p99 {result.Latency.P99:0.00} ms, " +
@@ -125,6 +126,31 @@ internal static class BenchmarkApp
         }
 
         return agentId;
+    }
+
+    /// <summary>
+    /// An agent whose profile allows the hook's tool without the preset's rate limits (the benchmark calls it thousands of
+    /// times a second), and an API key bound to it.
+    /// </summary>
+    private static async Task<string> PrepareHookAgentAsync(HttpClient client, CancellationToken cancellationToken)
+    {
+        using var created = await client.PostAsJsonAsync("/api/agents", new { name = "hook-bench", email = "hook-bench@example.com", role = "developer" }, cancellationToken);
+        await EnsureAsync(created, HttpStatusCode.Created, "create the hook benchmark's agent", cancellationToken);
+        using var agent = JsonDocument.Parse(await created.Content.ReadAsStringAsync(cancellationToken));
+        var agentId = agent.RootElement.GetProperty("data").GetProperty("id").GetGuid();
+        var profile = new
+        {
+            preset = "developer-assistant",
+            rateLimits = new { toolCallsPerMinute = 1_000_000, toolCallsPerHour = 10_000_000, toolCallsPerDay = 100_000_000, externalActionsPerHour = 1_000_000 },
+            constraints = new { maxConcurrentTasks = 1_000 },
+        };
+        using var put = await client.PutAsJsonAsync($"/api/engine/profiles/{agentId}", profile, cancellationToken);
+        await EnsureAsync(put, HttpStatusCode.OK, "give the hook agent an unthrottled profile", cancellationToken);
+        using var key = await client.PostAsJsonAsync("/api/api-keys", new { name = "hook-bench", agentId }, cancellationToken);
+        await EnsureAsync(key, HttpStatusCode.Created, "create an API key bound to the hook agent", cancellationToken);
+        using var body = JsonDocument.Parse(await key.Content.ReadAsStringAsync(cancellationToken));
+        var data = body.RootElement.TryGetProperty("data", out var d) ? d : body.RootElement;
+        return data.GetProperty("plaintext").GetString() ?? throw new InvalidOperationException("The key response has no plaintext.");
     }
 
     private static async Task<string> LoginAsync(HttpClient client, CancellationToken cancellationToken)

@@ -112,7 +112,17 @@ internal static class ScenarioRunner
                 try
                 {
                     using var request = scenario.CreateRequest();
-                    using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+                    var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+                    if (response.StatusCode == scenario.ExpectedStatus && scenario.FollowUp is { } followUp)
+                    {
+                        using var next = await followUp(response, cancellationToken);
+                        response.Dispose();
+                        response = next is null
+                            ? new HttpResponseMessage(System.Net.HttpStatusCode.UnprocessableEntity) { ReasonPhrase = "the first answer allowed no follow-up", Content = new StringContent("") }
+                            : await client.SendAsync(next, HttpCompletionOption.ResponseContentRead, cancellationToken);
+                    }
+
+                    using var _ = response;
                     var elapsed = Stopwatch.GetTimestamp() - started;
                     if (response.StatusCode == scenario.ExpectedStatus)
                     {

@@ -5,7 +5,14 @@ using System.Text;
 namespace AgentFlow.LoadTests;
 
 /// <summary>One kind of request, repeated by every worker. Each call of <see cref="CreateRequest"/> gives a fresh message.</summary>
-internal sealed record Scenario(string Name, string Description, Func<HttpRequestMessage> CreateRequest, HttpStatusCode ExpectedStatus = HttpStatusCode.OK);
+internal sealed record Scenario(string Name, string Description, Func<HttpRequestMessage> CreateRequest, HttpStatusCode ExpectedStatus = HttpStatusCode.OK)
+{
+    /// <summary>
+    /// A second request made from the first one's answer, measured together with it (the hook's tool call and its
+    /// completion); null when the scenario is a single request. It returns null when the answer does not allow one.
+    /// </summary>
+    public Func<HttpResponseMessage, CancellationToken, Task<HttpRequestMessage?>>? FollowUp { get; init; }
+}
 
 internal static class Scenarios
 {
@@ -14,9 +21,10 @@ internal static class Scenarios
     public const string ListAgents = "list-agents";
     public const string Login = "login";
     public const string PermissionCheck = "permission-check";
+    public const string Hook = "hook";
 
     /// <summary>In the order they run: reads first, so the rows login writes (sessions, audit) cannot affect them.</summary>
-    public static readonly IReadOnlyList<string> All = [Health, Me, ListAgents, PermissionCheck, Login];
+    public static readonly IReadOnlyList<string> All = [Health, Me, ListAgents, PermissionCheck, Hook, Login];
 
     /// <summary>The tool the permission-check scenario asks about: allowed for a Developer Assistant profile.</summary>
     public const string CheckedTool = "github_issue_create";
@@ -26,7 +34,8 @@ internal static class Scenarios
     /// the Host authenticates any bearer token it is given, even on anonymous routes).</param>
     /// <param name="limit">The page size list-agents asks for.</param>
     /// <param name="agentId">The agent whose profile permission-check asks about.</param>
-    public static Scenario Create(string name, string token, int limit, Guid? agentId = null)
+    /// <param name="agentKey">The agent-bound API key the hook scenario calls with.</param>
+    public static Scenario Create(string name, string token, int limit, Guid? agentId = null, string? agentKey = null)
     {
         var bearer = new AuthenticationHeaderValue("Bearer", token);
         switch (name)
@@ -49,6 +58,33 @@ internal static class Scenarios
                     content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
                     return new HttpRequestMessage(HttpMethod.Post, "/api/engine/permissions/check") { Content = content, Headers = { Authorization = bearer } };
                 });
+            case Hook:
+                var toolCall = Encoding.UTF8.GetBytes("{\"toolId\":\"" + CheckedTool + "\",\"arguments\":{\"title\":\"bench\"}}");
+                var completion = Encoding.UTF8.GetBytes("""{"success":true,"durationMs":3,"inputTokens":10,"outputTokens":20}""");
+                return new Scenario(Hook, "POST /api/engine/runtime/tool-calls then POST …/{id}/complete with an agent-bound API key (one round trip of the hook)", () =>
+                {
+                    var content = new ByteArrayContent(toolCall);
+                    content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                    return new HttpRequestMessage(HttpMethod.Post, "/api/engine/runtime/tool-calls") { Content = content, Headers = { { "X-API-Key", agentKey } } };
+                })
+                {
+                    FollowUp = async (response, cancellationToken) =>
+                    {
+                        using var decision = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+                        var data = decision.RootElement.TryGetProperty("data", out var d) ? d : decision.RootElement;
+                        if (!data.GetProperty("allowed").GetBoolean() || data.GetProperty("toolCallId").ValueKind != System.Text.Json.JsonValueKind.String)
+                        {
+                            return null;
+                        }
+
+                        var content = new ByteArrayContent(completion);
+                        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                        return new HttpRequestMessage(HttpMethod.Post, $"/api/engine/runtime/tool-calls/{data.GetProperty("toolCallId").GetString()}/complete")
+                        {
+                            Content = content, Headers = { { "X-API-Key", agentKey } },
+                        };
+                    },
+                };
             case Login:
                 var body = Encoding.UTF8.GetBytes($$"""{"email":"{{HostProcess.AdminEmail}}","password":"{{HostProcess.AdminPassword}}"}""");
                 return new Scenario(Login, "POST /auth/login with the admin's email and password", () =>
