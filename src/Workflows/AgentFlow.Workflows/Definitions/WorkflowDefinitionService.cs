@@ -5,9 +5,7 @@ using AgentFlow.Workflows.Graph;
 using AgentFlow.Workflows.Persistence;
 using AgentFlow.Workflows.Runtime;
 using AgentFlow.Workflows.Validation;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace AgentFlow.Workflows.Definitions;
 
@@ -302,7 +300,7 @@ public sealed class WorkflowDefinitionService(
                 return await db.Definitions.Where(d => d.OrgId == orgId && d.DefinitionId == definitionId).ExecuteDeleteAsync(cancellationToken);
             }, cancellationToken);
         }
-        catch (Exception ex) when (IsForeignKeyViolation(ex))
+        catch (Exception ex) when (DatabaseErrors.IsForeignKeyViolation(ex))
         {
             // An instance started between the check and the delete still references a version (Restrict).
             throw HasInstances(definitionId, 1);
@@ -643,7 +641,7 @@ public sealed class WorkflowDefinitionService(
             await transaction.CommitAsync(cancellationToken);
             return result;
         }
-        catch (Exception ex) when (IsConcurrencyFailure(ex))
+        catch (Exception ex) when (DatabaseErrors.IsConcurrencyFailure(ex))
         {
             throw new WorkflowConflictException(WorkflowConflictException.Concurrent,
                 "The workflow definition was changed by a concurrent request; reload it and try again.");
@@ -721,29 +719,6 @@ public sealed class WorkflowDefinitionService(
         return entries;
     }
 
-    private static bool IsConcurrencyFailure(Exception exception)
-    {
-        var inner = exception is DbUpdateException { InnerException: { } cause } ? cause : exception;
-        return inner switch
-        {
-            // Unique violation (a concurrent publish or version), deadlock, serialization failure.
-            PostgresException pg => pg.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure,
-            // SQLITE_BUSY / SQLITE_LOCKED, or a UNIQUE constraint (extended code 2067; 1555 for a primary key).
-            SqliteException sqlite => sqlite.SqliteErrorCode is 5 or 6 || sqlite.SqliteExtendedErrorCode is 2067 or 1555,
-            _ => false,
-        };
-    }
-
-    private static bool IsForeignKeyViolation(Exception exception)
-    {
-        var inner = exception is DbUpdateException { InnerException: { } cause } ? cause : exception;
-        return inner switch
-        {
-            PostgresException pg => pg.SqlState == PostgresErrorCodes.ForeignKeyViolation,
-            SqliteException sqlite => sqlite.SqliteExtendedErrorCode == 787,
-            _ => false,
-        };
-    }
 
     private static WorkflowNotFoundException NotFound(string definitionId, int? version) =>
         new(version is { } v ? $"Workflow \"{definitionId}\" has no version {v}." : $"Workflow \"{definitionId}\" does not exist.");

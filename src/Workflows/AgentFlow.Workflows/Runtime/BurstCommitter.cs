@@ -35,7 +35,7 @@ public sealed class BurstCommitter(WorkflowNode node, TimeProvider clock)
             await db.SaveChangesAsync(cancellationToken);
             return true;
         }
-        catch (DbUpdateException ex) when (instance.StartIdempotencyKey is not null && UniqueKeyViolation.Is(ex))
+        catch (DbUpdateException ex) when (instance.StartIdempotencyKey is not null && DatabaseErrors.IsUniqueViolation(ex))
         {
             db.ChangeTracker.Clear();
             var exists = await db.Instances.AnyAsync(i => i.OrgId == instance.OrgId && i.StartIdempotencyKey == instance.StartIdempotencyKey, cancellationToken);

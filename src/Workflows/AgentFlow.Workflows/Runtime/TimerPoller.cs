@@ -95,7 +95,7 @@ public sealed partial class TimerPoller(
             await db.SaveChangesAsync(cancellationToken);
             return items.Count;
         }
-        catch (DbUpdateException ex) when (UniqueKeyViolation.Is(ex))
+        catch (DbUpdateException ex) when (DatabaseErrors.IsUniqueViolation(ex))
         {
             // Another node queued some of them first: fall back to one by one, skipping the duplicates.
             db.ChangeTracker.Clear();
@@ -161,7 +161,7 @@ public sealed partial class TimerPoller(
                 fired++;
                 LogScheduleFired(logger, schedule.Id, fireAt, next);
             }
-            catch (DbUpdateException ex) when (UniqueKeyViolation.Is(ex))
+            catch (DbUpdateException ex) when (DatabaseErrors.IsUniqueViolation(ex))
             {
                 await transaction.RollbackAsync(cancellationToken);
                 db.ChangeTracker.Clear();

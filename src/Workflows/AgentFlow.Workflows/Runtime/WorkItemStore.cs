@@ -26,7 +26,7 @@ public sealed class WorkItemStore(IDbContextFactory<WorkflowDbContext> contexts,
             await db.SaveChangesAsync(cancellationToken);
             return true;
         }
-        catch (DbUpdateException ex) when (UniqueKeyViolation.Is(ex))
+        catch (DbUpdateException ex) when (DatabaseErrors.IsUniqueViolation(ex))
         {
             // Another request inserted the same key between the check and the insert (it may even have been
             // applied and deleted since): either way this one is a duplicate.
