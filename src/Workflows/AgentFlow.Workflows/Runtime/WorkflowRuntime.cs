@@ -334,8 +334,8 @@ public sealed class WorkflowRuntime(
 
     private async Task<HttpTriggerResult> QueueHttpResumeAsync(Guid orgId, BookmarkRecord target, JsonObject payload, CancellationToken cancellationToken)
     {
-        var accepted = await DeliverAsync(orgId, target.InstanceId, new Stimulus("http", target.Key, payload, null), cancellationToken);
-        _ = accepted;
+        // Another node holds the instance: queue the resume; this request answers 202 without the burst's reply.
+        await DeliverAsync(orgId, target.InstanceId, new Stimulus("http", target.Key, payload, null), cancellationToken);
         return new HttpTriggerResult(target.InstanceId, Started: false, InstanceStatus.Running, null);
     }
 
