@@ -56,8 +56,12 @@ public static class EngineServiceCollectionExtensions
         services.TryAddScoped<ScopedTenantContext>();
         services.TryAddScoped<ITenantContext>(sp => sp.GetRequiredService<ScopedTenantContext>());
 
-        // Built from every registered ISkillPack; the Host resolves it at start so a bad pack fails the start-up.
-        services.TryAddSingleton(sp => new SkillCatalog(sp.GetServices<ISkillPack>()));
+        // Starts from the packs registered in the container (the Host registers none: its packs are plugins, swapped
+        // in by the plugin manager). A request reads one snapshot for its whole duration.
+        services.TryAddSingleton(sp => new SkillCatalogSource(sp.GetServices<ISkillPack>()));
+        services.TryAddScoped(sp => sp.GetRequiredService<SkillCatalogSource>().Current);
+
+        services.TryAddSingleton<AgentFlow.Engine.Deployment.DeployTargetCatalog>();
 
         // Compiled profiles and call counters are per process (docs/permissions.md).
         services.TryAddSingleton<ToolCallCounters>();

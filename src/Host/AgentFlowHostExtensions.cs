@@ -6,14 +6,15 @@ using AgentFlow.Host.Endpoints.Admin;
 using AgentFlow.Host.Endpoints.Auth;
 using AgentFlow.Host.Endpoints.Engine;
 using AgentFlow.Host.Endpoints.Health;
+using AgentFlow.Host.Endpoints.Plugins;
 using AgentFlow.Host.Endpoints.Workflows;
 using AgentFlow.Host.Errors;
 using AgentFlow.Host.Middleware;
 using AgentFlow.Host.Options;
 using AgentFlow.Host.RateLimiting;
 using AgentFlow.Host.Startup;
-using AgentFlow.Skills.Builtin;
-using AgentFlow.Engine.Skills;
+using AgentFlow.Host.Plugins;
+using AgentFlow.Plugins;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -34,15 +35,14 @@ internal static class AgentFlowHostExtensions
         builder.Configuration.InsertSetupFile(Directory.GetCurrentDirectory());
         var services = builder.Services;
         var configuration = builder.Configuration;
-        // Hosted services start in registration order: the database must be migrated before the Engine's
-        // background jobs (retention) make their first pass.
+        // Hosted services start in registration order: plugins load first (the workflows seeded below may use their
+        // activities), and the database must be migrated before the Engine's background jobs make their first pass.
+        AddPlugins(services, configuration, builder.Environment.ContentRootPath);
         services.AddHostedService<DatabaseInitializer>();
         services.AddAgentFlowPersistence(configuration);
         services.AddAgentFlowWorkflows(configuration, PlatformPersistence.WorkflowDatabase(configuration));
         // After DatabaseInitializer (registered first): seeding needs the migrated tables and the organisations.
         services.AddSingleton<WorkflowOrgSeeding>();
-        // The built-in skill pack is compiled in until the plugin loader lands; then it loads like any plugin.
-        services.AddSkillPack<BuiltinSkillPack>();
         services.AddHostedService<WorkflowSeedingService>();
 
         services.AddOptions<HttpOptions>().Bind(configuration.GetSection(HttpOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
@@ -104,6 +104,15 @@ internal static class AgentFlowHostExtensions
         return builder;
     }
 
+    private static void AddPlugins(IServiceCollection services, ConfigurationManager configuration, string contentRoot)
+    {
+        var dataDirectory = configuration["AgentFlow:DataDirectory"] is { Length: > 0 } data ? Path.GetFullPath(data) : Path.GetFullPath("data");
+        services.AddAgentFlowPlugins(configuration, contentRoot, dataDirectory);
+        services.AddSingleton<IPluginContributionHandler, SkillPackContributionHandler>();
+        services.AddSingleton<IPluginContributionHandler, ActivityContributionHandler>();
+        services.AddSingleton<IPluginContributionHandler, DeployTargetContributionHandler>();
+    }
+
     public static WebApplication UseAgentFlowHost(this WebApplication app)
     {
         app.UseForwardedHeaders();
@@ -123,8 +132,6 @@ internal static class AgentFlowHostExtensions
         app.UseAuthorization();
         app.UseAudit();
 
-        // Built now, not on the first request: a bad or duplicate skill pack stops the start with the catalog's message.
-        _ = app.Services.GetRequiredService<SkillCatalog>();
 
         app.MapHealthApi();
         app.MapAuthApi();
@@ -142,6 +149,8 @@ internal static class AgentFlowHostExtensions
         app.MapRuntimeApi();
         app.MapWorkflowDefinitionsApi();
         app.MapWorkflowInstancesApi();
+        app.MapDeployTargetsApi();
+        app.MapPluginsApi();
         app.MapWorkflowHttpTriggers();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/scalar", o => o.WithTitle("AgentFlow API")).AllowAnonymous();

@@ -46,6 +46,9 @@ public sealed class CompiledPermissionProfile
 
     public Guid AgentId { get; }
     public Guid OrgId { get; }
+
+    /// <summary>The catalog the profile was compiled against.</summary>
+    public SkillCatalog Catalog => _catalog;
     public int Version { get; }
     public PermissionProfile Profile { get; }
     public bool Sandbox { get; }

@@ -21,25 +21,32 @@ public readonly record struct PermissionContext(DateTimeOffset? Time = null, IPA
 /// profile changes (<see cref="Publish"/>), never by an older version. A decision on a known tool is a few
 /// comparisons and one frozen-dictionary lookup, and allocates nothing.
 /// </remarks>
-public sealed class PermissionEngine(SkillCatalog catalog, ToolCallCounters counters, TimeProvider time)
+public sealed class PermissionEngine(SkillCatalogSource catalogs, ToolCallCounters counters, TimeProvider time)
 {
     private readonly ConcurrentDictionary<Guid, CompiledPermissionProfile> _compiled = new();
 
-    public SkillCatalog Catalog => catalog;
+    /// <summary>The catalog in force (see <see cref="SkillCatalogSource"/>).</summary>
+    public SkillCatalog Catalog => catalogs.Current;
 
     public ToolCallCounters Counters => counters;
 
     public CompiledPermissionProfile Compile(Guid agentId, Guid orgId, int version, PermissionProfile profile) =>
-        new(agentId, orgId, version, profile, catalog);
+        new(agentId, orgId, version, profile, catalogs.Current);
 
-    /// <summary>The cached compiled profile of the agent, or null.</summary>
-    public CompiledPermissionProfile? Cached(Guid agentId) => _compiled.GetValueOrDefault(agentId);
+    /// <summary>
+    /// The cached compiled profile of the agent, or null; also null when it was compiled against an older catalog
+    /// (a skill plugin was added, replaced or removed since), so the caller compiles it again.
+    /// </summary>
+    public CompiledPermissionProfile? Cached(Guid agentId) =>
+        _compiled.TryGetValue(agentId, out var compiled) && ReferenceEquals(compiled.Catalog, catalogs.Current) ? compiled : null;
 
     /// <summary>Caches a compiled profile unless a newer version is already cached; answers the one kept.</summary>
     public CompiledPermissionProfile Publish(CompiledPermissionProfile profile)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        return _compiled.AddOrUpdate(profile.AgentId, profile, (_, current) => current.Version > profile.Version ? current : profile);
+        // A newer profile version wins; at the same version, the compilation against the newer catalog does.
+        return _compiled.AddOrUpdate(profile.AgentId, profile, (_, current) =>
+            current.Version > profile.Version || (current.Version == profile.Version && !ReferenceEquals(profile.Catalog, catalogs.Current)) ? current : profile);
     }
 
     /// <summary>Drops the agent's cached profile and counters (agent deleted).</summary>

@@ -7,7 +7,15 @@ namespace AgentFlow.Engine.Skills;
 public sealed record SkillPackInfo(string Id, string Name, string Version);
 
 /// <summary>The catalog could not be built: two packs define the same id, or a pack's data is inconsistent.</summary>
-public sealed class SkillCatalogException(string message) : Exception(message);
+public sealed class SkillCatalogException(IReadOnlyList<string> problems, IReadOnlyList<string> conflicts)
+    : Exception("The skill catalog is invalid:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  - " + p)))
+{
+    /// <summary>Every problem found, conflicts included.</summary>
+    public IReadOnlyList<string> Problems { get; } = problems;
+
+    /// <summary>The problems that are an id (or preset name) claimed by two packs.</summary>
+    public IReadOnlyList<string> Conflicts { get; } = conflicts;
+}
 
 /// <summary>
 /// Every skill, tool and preset of every registered <see cref="ISkillPack"/>, merged and checked once at start:
@@ -29,6 +37,7 @@ public sealed partial class SkillCatalog
     {
         ArgumentNullException.ThrowIfNull(packs);
         var problems = new List<string>();
+        var conflicts = new List<string>();
         var packList = packs.ToList();
         var packIds = new HashSet<string>(StringComparer.Ordinal);
         var toolOwner = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -41,11 +50,11 @@ public sealed partial class SkillCatalog
         {
             if (!packIds.Add(pack.Id))
             {
-                problems.Add($"Skill pack id \"{pack.Id}\" is registered twice.");
+                Conflict(problems, conflicts, $"Skill pack id \"{pack.Id}\" is registered twice.");
                 continue;
             }
 
-            foreach (var skill in pack.Skills)
+            foreach (var skill in pack.Skills.Select(Detach))
             {
                 if (!SkillId().IsMatch(skill.Id))
                 {
@@ -54,7 +63,7 @@ public sealed partial class SkillCatalog
 
                 if (_skillPack.TryGetValue(skill.Id, out var other))
                 {
-                    problems.Add($"Skill id \"{skill.Id}\" is defined by both pack \"{other}\" and pack \"{pack.Id}\".");
+                    Conflict(problems, conflicts, $"Skill id \"{skill.Id}\" is defined by both pack \"{other}\" and pack \"{pack.Id}\".");
                     continue;
                 }
 
@@ -63,7 +72,7 @@ public sealed partial class SkillCatalog
                 skills.Add(skill);
             }
 
-            foreach (var tool in pack.Tools)
+            foreach (var tool in pack.Tools.Select(Detach))
             {
                 if (!ToolId().IsMatch(tool.Id))
                 {
@@ -72,7 +81,7 @@ public sealed partial class SkillCatalog
 
                 if (toolOwner.TryGetValue(tool.Id, out var other))
                 {
-                    problems.Add($"Tool id \"{tool.Id}\" is defined by both pack \"{other}\" and pack \"{pack.Id}\".");
+                    Conflict(problems, conflicts, $"Tool id \"{tool.Id}\" is defined by both pack \"{other}\" and pack \"{pack.Id}\".");
                     continue;
                 }
 
@@ -81,7 +90,7 @@ public sealed partial class SkillCatalog
                 tools.Add(tool);
             }
 
-            foreach (var preset in pack.Presets)
+            foreach (var preset in pack.Presets.Select(Detach))
             {
                 if (!SkillId().IsMatch(preset.Id))
                 {
@@ -90,13 +99,13 @@ public sealed partial class SkillCatalog
 
                 if (presetOwner.TryGetValue(preset.Id, out var other))
                 {
-                    problems.Add($"Preset id \"{preset.Id}\" is defined by both pack \"{other}\" and pack \"{pack.Id}\".");
+                    Conflict(problems, conflicts, $"Preset id \"{preset.Id}\" is defined by both pack \"{other}\" and pack \"{pack.Id}\".");
                     continue;
                 }
 
                 if (_presetsByName.TryGetValue(preset.Name, out var sameName))
                 {
-                    problems.Add($"Preset name \"{preset.Name}\" is used by both preset \"{sameName.Id}\" and preset \"{preset.Id}\" (pack \"{pack.Id}\").");
+                    Conflict(problems, conflicts, $"Preset name \"{preset.Name}\" is used by both preset \"{sameName.Id}\" and preset \"{preset.Id}\" (pack \"{pack.Id}\").");
                     continue;
                 }
 
@@ -139,7 +148,7 @@ public sealed partial class SkillCatalog
 
         if (problems.Count > 0)
         {
-            throw new SkillCatalogException("The skill catalog is invalid:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  - " + p)));
+            throw new SkillCatalogException(problems, conflicts);
         }
 
         Packs = [.. packList.Select(p => new SkillPackInfo(p.Id, p.Name, p.Version))];
@@ -187,6 +196,35 @@ public sealed partial class SkillCatalog
     public IReadOnlyList<ToolDefinition> MatchTools(string pattern) =>
         ToolPattern.IsWildcard(pattern) ? [.. Tools.Where(t => ToolPattern.IsMatch(pattern, t.Id))]
         : FindTool(pattern) is { } tool ? [tool] : [];
+
+    private static void Conflict(List<string> problems, List<string> conflicts, string message)
+    {
+        problems.Add(message);
+        conflicts.Add(message);
+    }
+
+    // The catalog keeps copies made here, in lists of its own: a pack's lists may be instances of types of the pack's
+    // assembly (a collection expression compiles to one), and holding one would keep an unloaded plugin in memory.
+    private static SkillDefinition Detach(SkillDefinition skill) => skill with
+    {
+        Requires = [.. skill.Requires],
+        ConfigFields = [.. skill.ConfigFields.Select(f => f with { Options = [.. f.Options] })],
+    };
+
+    private static ToolDefinition Detach(ToolDefinition tool) => tool with { SideEffects = [.. tool.SideEffects] };
+
+    private static PermissionPreset Detach(PermissionPreset preset) => preset with
+    {
+        SkillIds = [.. preset.SkillIds],
+        BlockedTools = [.. preset.BlockedTools],
+        AllowedTools = [.. preset.AllowedTools],
+        BlockedSideEffects = [.. preset.BlockedSideEffects],
+        RequireApproval = preset.RequireApproval with
+        {
+            ForRiskLevels = [.. preset.RequireApproval.ForRiskLevels],
+            ForSideEffects = [.. preset.RequireApproval.ForSideEffects],
+        },
+    };
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$", RegexOptions.CultureInvariant)]
     private static partial Regex SkillId();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AgentFlow.Engine.Errors;
+using AgentFlow.Plugins;
 using AgentFlow.Host.Endpoints.Workflows;
 using AgentFlow.Workflows.Definitions;
 using AgentFlow.Workflows.Runtime;
@@ -34,6 +35,9 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
             NoMatchingBookmarkException e => ApiProblem.Create(StatusCodes.Status404NotFound, ErrorCodes.NoMatchingBookmark, e.Message),
             WorkflowConflictException e => ApiProblem.Create(StatusCodes.Status409Conflict, e.Code, e.Message),
             WorkflowStateException e => ApiProblem.Create(StatusCodes.Status409Conflict, ErrorCodes.InvalidState, e.Message),
+            PluginPackageException e when e.Code == PluginPackageInstaller.LoadFailed =>
+                ApiProblem.Create(StatusCodes.Status422UnprocessableEntity, e.Code, e.Message, new { errors = e.Errors }),
+            PluginPackageException e => ApiProblem.Create(StatusCodes.Status400BadRequest, e.Code, e.Message, new { }),
             BadHttpRequestException e => FromBadRequest(e),
             JsonException e => FromJson(e),
             _ => null,

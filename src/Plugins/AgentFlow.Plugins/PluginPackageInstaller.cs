@@ -6,8 +6,11 @@ namespace AgentFlow.Plugins;
 /// <summary>A plugin package was refused; the message says why.</summary>
 public sealed class PluginPackageException(string message, string code) : Exception(message)
 {
-    /// <summary>A stable error code for the API (<c>INVALID_PLUGIN_PACKAGE</c>, <c>PLUGIN_TOO_LARGE</c>).</summary>
+    /// <summary>A stable error code for the API (<c>INVALID_PLUGIN_PACKAGE</c>, <c>PLUGIN_LOAD_FAILED</c>).</summary>
     public string Code { get; } = code;
+
+    /// <summary>The loader's errors, when the package was valid but its plugin could not be loaded.</summary>
+    public IReadOnlyList<string> Errors { get; init; } = [];
 }
 
 /// <summary>
@@ -19,6 +22,7 @@ public sealed class PluginPackageException(string message, string code) : Except
 public sealed class PluginPackageInstaller(PluginManager manager, PluginPaths paths, IOptions<PluginOptions> options)
 {
     public const string InvalidPackage = "INVALID_PLUGIN_PACKAGE";
+    public const string LoadFailed = "PLUGIN_LOAD_FAILED";
 
     /// <summary>Unpacks, checks and installs a plugin zip, replacing an installed plugin of the same id.</summary>
     /// <returns>The plugin's report after loading.</returns>
@@ -40,23 +44,44 @@ public sealed class PluginPackageInstaller(PluginManager manager, PluginPaths pa
                 throw new PluginPackageException($"The package has no {PluginManifestReader.EntryAssemblyOf(manifest)} next to its plugin.json.", InvalidPackage);
             }
 
-            var target = Path.Combine(paths.PluginsDirectory, manifest.Id);
+            // An installed plugin of the same id is replaced in its own folder (the built-ins' folders are named after their assembly).
+            var folder = manager.Reports.FirstOrDefault(r => r.Id == manifest.Id)?.Folder ?? manifest.Id;
+            var target = Path.Combine(paths.PluginsDirectory, folder);
             Directory.CreateDirectory(paths.PluginsDirectory);
+            string? previous = null;
             if (Directory.Exists(target))
             {
                 // The installed version leaves the directory in one rename; the pass below then sees a replacement.
-                Directory.Move(target, Path.Combine(StagingRoot(), manifest.Id + ".old-" + Guid.NewGuid().ToString("N")[..8]));
+                previous = Path.Combine(StagingRoot(), folder + ".old-" + Guid.NewGuid().ToString("N")[..8]);
+                Directory.Move(target, previous);
             }
 
             Directory.Move(root, target);
             var reports = await manager.ReconcileAsync(cancellationToken);
-            return reports.FirstOrDefault(r => r.Folder == manifest.Id)
-                ?? new PluginReport(manifest.Id, manifest.Id, PluginStatus.Failed) { Errors = ["The plugin folder disappeared while it was being loaded."] };
+            var report = reports.FirstOrDefault(r => r.Folder == folder);
+            if (report is { Status: PluginStatus.Active, Errors.Count: 0 } && report.Version == manifest.Version)
+            {
+                return report;
+            }
+
+            // The upload did not become active: put back what was there, so a restart loads the working version.
+            Directory.Move(target, Path.Combine(StagingRoot(), folder + ".failed-" + Guid.NewGuid().ToString("N")[..8]));
+            if (previous is not null)
+            {
+                Directory.Move(previous, target);
+            }
+
+            await manager.ReconcileAsync(cancellationToken);
+            var errors = report?.Errors is { Count: > 0 } found ? found : ["The plugin did not become active."];
+            throw new PluginPackageException($"Plugin \"{manifest.Id}\" {manifest.Version} could not be loaded: " + string.Join(" ", errors), LoadFailed)
+            {
+                Errors = errors,
+            };
         }
         finally
         {
             TryDeleteDirectory(staging);
-            foreach (var old in Directory.EnumerateDirectories(StagingRoot(), "*.old-*"))
+            foreach (var old in Directory.EnumerateDirectories(StagingRoot()).Where(d => d.Contains(".old-", StringComparison.Ordinal) || d.Contains(".failed-", StringComparison.Ordinal)))
             {
                 TryDeleteDirectory(old);
             }

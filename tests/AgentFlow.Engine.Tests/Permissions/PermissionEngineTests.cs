@@ -23,7 +23,7 @@ public sealed class PermissionEngineTests
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 15, 12, 0, 0, TimeSpan.Zero));
     private readonly PermissionEngine _engine;
 
-    public PermissionEngineTests() => _engine = new PermissionEngine(Catalog, new ToolCallCounters(_time), _time);
+    public PermissionEngineTests() => _engine = new PermissionEngine(new SkillCatalogSource(Catalog), new ToolCallCounters(_time), _time);
 
     // preset, tool, allowed, requiresApproval, reason. Rows marked "corrected" differ from the reference on purpose.
     public static TheoryData<string, string, bool, bool, string> Matrix => new()

@@ -119,6 +119,10 @@ public abstract class AgentFlowHostFixture : WebApplicationFactory<Program>, IAs
         builder.UseSetting("AgentFlow:RateLimit:AuthPermitsPerMinute", "1000000");
         builder.UseSetting("AgentFlow:Retention:Enabled", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Error");
+        // The built-in plugins are copied next to the tests (eng/BundledPlugins.targets). Every host reads that one folder,
+        // so none watches it: a test that swaps plugins gives its host a folder of its own (PluginTestHost).
+        builder.UseSetting("AgentFlow:Plugins:Directory", Path.Combine(AppContext.BaseDirectory, "plugins"));
+        builder.UseSetting("AgentFlow:Plugins:Watch", "false");
         // The repository's workflows/ folder is copied next to the tests: tests seed only what they choose.
         builder.UseSetting("AgentFlow:Workflows:SeedDirectory", Path.Combine(_dataDirectory, "no-seed-workflows"));
         foreach (var (key, value) in ExtraSettings)

@@ -18,7 +18,7 @@ public class PermissionDecisionBenchmark
     public PermissionDecisionBenchmark()
     {
         var catalog = new SkillCatalog([new BuiltinSkillPack()]);
-        _engine = new PermissionEngine(catalog, new ToolCallCounters(TimeProvider.System), TimeProvider.System);
+        _engine = new PermissionEngine(new SkillCatalogSource(catalog), new ToolCallCounters(TimeProvider.System), TimeProvider.System);
         _support = _engine.Compile(Guid.NewGuid(), Guid.NewGuid(), 1, PermissionProfileService.Validate(new PermissionProfileInput { Preset = "customer-support" }, catalog));
         _constrained = _engine.Compile(Guid.NewGuid(), Guid.NewGuid(), 1, PermissionProfileService.Validate(new PermissionProfileInput
         {

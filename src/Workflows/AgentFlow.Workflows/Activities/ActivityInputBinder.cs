@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -25,7 +25,8 @@ public static class ActivityInputBinder
     };
 
     // Reflection metadata per activity class, immutable once built; computing it per step would dominate binding.
-    private static readonly ConcurrentDictionary<Type, FrozenDictionary<string, InputProperty>> PropertyMaps = new();
+    // A weak table: a plugin's class must not be kept alive by this cache after the plugin is unloaded.
+    private static readonly ConditionalWeakTable<Type, PropertyMap> PropertyMaps = new();
 
     /// <summary>Sets every input property of <paramref name="activity"/> from <paramref name="inputs"/>.</summary>
     /// <param name="activity">The activity instance of the step.</param>
@@ -38,16 +39,16 @@ public static class ActivityInputBinder
         ArgumentNullException.ThrowIfNull(descriptor);
         ArgumentNullException.ThrowIfNull(inputs);
 
-        var properties = PropertyMaps.GetOrAdd(activity.GetType(), BuildPropertyMap);
+        var map = PropertyMaps.GetValue(activity.GetType(), BuildPropertyMap);
         var withDefaults = WithDefaults(descriptor, inputs);
-        foreach (var (name, input) in properties)
+        foreach (var (name, input) in map.Properties)
         {
             if (!withDefaults.TryGetValue(name, out var node) || node is null)
             {
                 continue;
             }
 
-            input.Property.SetValue(activity, Convert(name, node, input));
+            input.Property.SetValue(activity, Convert(name, node, input, map.Options));
         }
     }
 
@@ -73,7 +74,7 @@ public static class ActivityInputBinder
         return result;
     }
 
-    private static object? Convert(string name, JsonNode node, InputProperty input)
+    private static object? Convert(string name, JsonNode node, InputProperty input, JsonSerializerOptions classOptions)
     {
         var type = input.Property.PropertyType;
         if (input.Options is null && type.IsInstanceOfType(node))
@@ -84,7 +85,7 @@ public static class ActivityInputBinder
 
         try
         {
-            return node.Deserialize(type, input.Options ?? SerializerOptions);
+            return node.Deserialize(type, input.Options ?? classOptions);
         }
         catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or FormatException)
         {
@@ -92,8 +93,11 @@ public static class ActivityInputBinder
         }
     }
 
-    private static FrozenDictionary<string, InputProperty> BuildPropertyMap(Type activityType)
+    private static PropertyMap BuildPropertyMap(Type activityType)
     {
+        // The serializer caches metadata per type for good; a collectible (plugin) class gets options of its own,
+        // dropped with the class, so its input types do not pin the plugin in the shared options' cache.
+        var classOptions = activityType.IsCollectible ? new JsonSerializerOptions(SerializerOptions) : SerializerOptions;
         var map = new Dictionary<string, InputProperty>(StringComparer.Ordinal);
         foreach (var property in activityType.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
@@ -110,13 +114,13 @@ public static class ActivityInputBinder
                 throw new InvalidOperationException($"{activityType.FullName}.{property.Name}: input \"{name}\" has no setter.");
             }
 
-            map[name] = new InputProperty(property, OptionsFor(property));
+            map[name] = new InputProperty(property, OptionsFor(property, classOptions));
         }
 
-        return map.ToFrozenDictionary(StringComparer.Ordinal);
+        return new PropertyMap(map.ToFrozenDictionary(StringComparer.Ordinal), classOptions);
     }
 
-    private static JsonSerializerOptions? OptionsFor(PropertyInfo property)
+    private static JsonSerializerOptions? OptionsFor(PropertyInfo property, JsonSerializerOptions classOptions)
     {
         var attribute = property.GetCustomAttribute<JsonConverterAttribute>(inherit: true);
         if (attribute is null)
@@ -132,7 +136,7 @@ public static class ActivityInputBinder
             return null;
         }
 
-        var options = new JsonSerializerOptions(SerializerOptions);
+        var options = new JsonSerializerOptions(classOptions);
         options.Converters.Insert(0, converter);
         return options;
     }
@@ -154,4 +158,6 @@ public static class ActivityInputBinder
     }
 
     private sealed record InputProperty(PropertyInfo Property, JsonSerializerOptions? Options);
+
+    private sealed record PropertyMap(FrozenDictionary<string, InputProperty> Properties, JsonSerializerOptions Options);
 }

@@ -1,26 +1,39 @@
-using System.Collections.Concurrent;
 using AgentFlow.Workflows.Activities;
 using AgentFlow.Workflows.Graph;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AgentFlow.Workflows.Runtime;
+
+/// <summary>An activity object for one step, and the mark that its class's plugin is in use until the step ends.</summary>
+public sealed class ActivityInstance(IActivity activity, IDisposable? call) : IDisposable
+{
+    public IActivity Activity { get; } = activity;
+
+    public void Dispose() => call?.Dispose();
+}
 
 /// <summary>Creates a fresh activity object per step, so activities may hold per-step fields and take services.</summary>
 public sealed class ActivityFactory(ActivityTypeRegistry registry, IServiceProvider services)
 {
-    private readonly ConcurrentDictionary<Type, ObjectFactory> _factories = new();
-
     /// <exception cref="InvalidOperationException">The node's activity type is not registered (e.g. its plugin was removed).</exception>
-    public IActivity Create(GraphNode node)
+    public ActivityInstance Create(GraphNode node)
     {
         ArgumentNullException.ThrowIfNull(node);
-        if (!registry.TryGetClrType(node.Type, node.Descriptor.Version, out var clrType)
-            && !registry.TryGetClrType(node.Type, null, out clrType))
+        if (!registry.TryGetRegistration(node.Type, node.Descriptor.Version, out var registration)
+            && !registry.TryGetRegistration(node.Type, null, out registration))
         {
             throw new InvalidOperationException($"Activity type \"{node.Type}\" is not registered.");
         }
 
-        var factory = _factories.GetOrAdd(clrType, t => ActivatorUtilities.CreateFactory(t, Type.EmptyTypes));
-        return (IActivity)factory(services, null);
+        // Entered before the object exists: a plugin swap in between waits for this step instead of unloading under it.
+        var call = registration.Enter?.Invoke();
+        try
+        {
+            return new ActivityInstance((IActivity)registration.Factory(registration.Services ?? services, null), call);
+        }
+        catch
+        {
+            call?.Dispose();
+            throw;
+        }
     }
 }

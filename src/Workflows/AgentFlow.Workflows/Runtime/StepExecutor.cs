@@ -181,7 +181,8 @@ public sealed class StepExecutor(ActivityFactory activities, IExpressionEvaluato
             try
             {
                 var inputs = ActivityInputBinder.WithDefaults(node.Descriptor, evaluated);
-                var activity = executor._activities.Create(node);
+                using var instance = executor._activities.Create(node);
+                var activity = instance.Activity;
                 ActivityInputBinder.Bind(activity, node.Descriptor, inputs);
                 context = new ActivityContext(
                     instanceId, node.Id, token.Id, inputs, token.NodeState,
