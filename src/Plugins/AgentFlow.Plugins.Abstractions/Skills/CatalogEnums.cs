@@ -59,4 +59,7 @@ public enum ConfigFieldKind
 
     /// <summary>A credential: stored encrypted, never returned in clear.</summary>
     Secret = 3,
+
+    /// <summary>A yes/no switch; the value is <c>true</c> or <c>false</c>.</summary>
+    Boolean = 4,
 }

@@ -39,6 +39,7 @@ public static class CatalogNames
         ConfigFieldKind.Number => "number",
         ConfigFieldKind.Select => "select",
         ConfigFieldKind.Secret => "secret",
+        ConfigFieldKind.Boolean => "boolean",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown config field kind."),
     };
 
