@@ -14,6 +14,7 @@ public sealed partial class BuiltinPackTests
         Assert.Equal(38, Pack.Skills.Count);
         Assert.Equal(5, Pack.Presets.Count);
         Assert.Equal(86, BuiltinTools.Original.Count);
+        Assert.Equal(61, BuiltinTools.Added.Count);
         Assert.True(Pack.Tools.Count >= 86, $"{Pack.Tools.Count} tools");
         Assert.Equal(BuiltinTools.Original.Count + BuiltinTools.Added.Count, Pack.Tools.Count);
     }

@@ -140,17 +140,14 @@ public sealed class PluginLoader(
             {
                 created.Add((T)ActivatorUtilities.CreateInstance(services, type));
             }
-            catch (TargetInvocationException ex) when (ex.InnerException is { } inner)
+            catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                throw new PluginRejectedException([$"{type.FullName}: the constructor threw {inner.GetType().Name}: {inner.Message}"]);
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or MissingMethodException or TypeLoadException or FileNotFoundException)
-            {
-                throw new PluginRejectedException([$"{type.FullName} could not be created: {ex.Message}"]);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException and not PluginRejectedException)
-            {
-                throw new PluginRejectedException([$"{type.FullName}: the constructor threw {ex.GetType().Name}: {ex.Message}"]);
+                // The runtime may or may not wrap what a constructor throws; where the exception was thrown tells.
+                var thrown = ex is TargetInvocationException { InnerException: { } inner } ? inner : ex;
+                var fromPlugin = thrown.TargetSite?.DeclaringType?.Assembly == type.Assembly;
+                throw new PluginRejectedException([fromPlugin
+                    ? $"{type.FullName}: the constructor threw {thrown.GetType().Name}: {thrown.Message}"
+                    : $"{type.FullName} could not be created: {thrown.Message}"]);
             }
         }
 
