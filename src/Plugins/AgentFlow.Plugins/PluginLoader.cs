@@ -4,7 +4,6 @@ using AgentFlow.Plugins.Skills;
 using AgentFlow.Workflows.Activities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace AgentFlow.Plugins;
 
@@ -17,8 +16,7 @@ public sealed record PluginLoadResult(PluginLoad? Load, PluginManifest? Manifest
 /// contracts it was built against, and creates its skill packs and deploy targets. Anything that goes wrong is an
 /// error of the result, never an exception, and the context is unloaded again.
 /// </summary>
-public sealed class PluginLoader(
-    IOptions<PluginOptions> options, PluginPaths paths, ILoggerFactory loggerFactory, IHttpClientFactory httpClients, TimeProvider time)
+public sealed class PluginLoader(PluginPaths paths, ILoggerFactory loggerFactory, IHttpClientFactory httpClients, TimeProvider time)
 {
     private static readonly AssemblyName[] Contracts =
     [
@@ -29,7 +27,6 @@ public sealed class PluginLoader(
     public PluginLoadResult Load(string folderPath, string fingerprint)
     {
         ArgumentNullException.ThrowIfNull(folderPath);
-        _ = options;
         var manifest = PluginManifestReader.Read(folderPath, out var problems);
         if (manifest is null)
         {
