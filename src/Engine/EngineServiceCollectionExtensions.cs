@@ -62,6 +62,10 @@ public static class EngineServiceCollectionExtensions
         services.TryAddScoped(sp => sp.GetRequiredService<SkillCatalogSource>().Current);
 
         services.TryAddSingleton<AgentFlow.Engine.Deployment.DeployTargetCatalog>();
+        services.AddOptions<AgentFlow.Engine.Approvals.ApprovalOptions>().Bind(configuration.GetSection(AgentFlow.Engine.Approvals.ApprovalOptions.SectionName));
+        services.TryAddSingleton<AgentFlow.Engine.Approvals.ApprovalSignals>();
+        services.TryAddScoped<AgentFlow.Engine.Approvals.ApprovalPolicyService>();
+        services.TryAddScoped<AgentFlow.Engine.Approvals.ApprovalService>();
 
         // Compiled profiles and call counters are per process (docs/permissions.md).
         services.TryAddSingleton<ToolCallCounters>();

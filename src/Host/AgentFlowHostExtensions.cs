@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json.Serialization;
 using AgentFlow.Engine.Persistence;
+using AgentFlow.Engine.Approvals;
+using AgentFlow.Host.Approvals;
 using AgentFlow.Host.Auth;
 using AgentFlow.Host.Endpoints.Admin;
 using AgentFlow.Host.Endpoints.Auth;
@@ -44,6 +46,7 @@ internal static class AgentFlowHostExtensions
         // After DatabaseInitializer (registered first): seeding needs the migrated tables and the organisations.
         services.AddSingleton<WorkflowOrgSeeding>();
         services.AddHostedService<WorkflowSeedingService>();
+        AddApprovals(services);
 
         services.AddOptions<HttpOptions>().Bind(configuration.GetSection(HttpOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
@@ -104,6 +107,14 @@ internal static class AgentFlowHostExtensions
         return builder;
     }
 
+    private static void AddApprovals(IServiceCollection services)
+    {
+        services.AddSingleton<AgentFlow.Activities.TenantScopes>();
+        services.AddSingleton<IActivityTypeContribution, PlatformActivities>();
+        services.AddSingleton<SystemWorkflows>();
+        services.AddSingleton<IApprovalWorkflowLauncher, ApprovalWorkflowLauncher>();
+    }
+
     private static void AddPlugins(IServiceCollection services, ConfigurationManager configuration, string contentRoot)
     {
         var dataDirectory = configuration["AgentFlow:DataDirectory"] is { Length: > 0 } data ? Path.GetFullPath(data) : Path.GetFullPath("data");
@@ -150,6 +161,7 @@ internal static class AgentFlowHostExtensions
         app.MapWorkflowDefinitionsApi();
         app.MapWorkflowInstancesApi();
         app.MapDeployTargetsApi();
+        app.MapApprovalsApi();
         app.MapPluginsApi();
         app.MapWorkflowHttpTriggers();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();

@@ -73,10 +73,14 @@ public sealed class PermissionEngine(SkillCatalogSource catalogs, ToolCallCounte
     /// limits and marked running, atomically with the limit check; the caller must then call
     /// <see cref="ToolCallCounters.Complete"/> when it ends. A call that needs approval is not counted until it runs.
     /// </summary>
-    public PermissionDecision Admit(CompiledPermissionProfile? profile, string toolId, in PermissionContext context = default)
+    /// <remarks>
+    /// With <paramref name="approved"/> (a human approved this exact call) a call that needs approval runs; every other
+    /// rule and limit still applies. The returned decision keeps its <c>RequiresApproval</c>; the caller knows it approved.
+    /// </remarks>
+    public PermissionDecision Admit(CompiledPermissionProfile? profile, string toolId, in PermissionContext context = default, bool approved = false)
     {
         var decision = DecideRules(profile, toolId, context, out var external);
-        if (!decision.Allowed || decision.RequiresApproval)
+        if (!decision.Allowed || (decision.RequiresApproval && !approved))
         {
             return decision;
         }

@@ -36,6 +36,9 @@ public abstract class AgentFlowDbContext(DbContextOptions options, ITenantContex
     public DbSet<ToolCallRecord> ToolCalls => Set<ToolCallRecord>();
     public DbSet<ConversationMessage> ConversationMessages => Set<ConversationMessage>();
     public DbSet<AgentPermissionProfile> PermissionProfiles => Set<AgentPermissionProfile>();
+    public DbSet<Approvals.ApprovalPolicy> ApprovalPolicies => Set<Approvals.ApprovalPolicy>();
+    public DbSet<Approvals.ApprovalRequest> ApprovalRequests => Set<Approvals.ApprovalRequest>();
+    public DbSet<Approvals.ApprovalDecision> ApprovalDecisions => Set<Approvals.ApprovalDecision>();
 
     /// <summary>Read by the query filters on every query, so a context follows its scope's tenant.</summary>
     public Guid? CurrentOrgId => tenant.OrgId;

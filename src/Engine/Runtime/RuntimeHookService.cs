@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using AgentFlow.Engine.Activity;
 using AgentFlow.Engine.Agents;
+using AgentFlow.Engine.Approvals;
 using AgentFlow.Engine.Errors;
 using AgentFlow.Engine.Permissions;
 using AgentFlow.Engine.Persistence;
@@ -10,14 +11,19 @@ using Microsoft.EntityFrameworkCore;
 namespace AgentFlow.Engine.Runtime;
 
 /// <summary>A tool call an agent is about to make. The agent is the credential's, never the body's.</summary>
-public sealed record HookToolCallInput(Guid OrgId, Guid AgentId, string? ToolId, object? Arguments, string? SessionId, IPAddress? Ip);
+public sealed record HookToolCallInput(Guid OrgId, Guid AgentId, string? ToolId, object? Arguments, string? SessionId, IPAddress? Ip)
+{
+    /// <summary>The approval the agent was given for exactly this call (same tool, same arguments), when it asks again after it.</summary>
+    public Guid? ApprovalId { get; init; }
+}
 
 /// <summary>
 /// The hook's answer. <c>Allowed</c> is false whenever the call must not run now, including when it needs approval
-/// (<c>RequiresApproval</c>; the approval workflow and its id come with a later issue). <c>ToolCallId</c> is the
-/// record opened (allowed) or written as blocked (denied), null only when nothing could be recorded.
+/// (<c>RequiresApproval</c>, with the <c>ApprovalId</c> of the request made for it: wait for its decision, then ask again
+/// with that id). <c>ToolCallId</c> is the record opened (allowed) or written as blocked (denied), null only when
+/// nothing could be recorded.
 /// </summary>
-public sealed record HookDecision(bool Allowed, bool RequiresApproval, string Reason, bool Sandbox, Guid? ToolCallId);
+public sealed record HookDecision(bool Allowed, bool RequiresApproval, string Reason, bool Sandbox, Guid? ToolCallId, Guid? ApprovalId = null);
 
 /// <summary>How a call admitted by the hook ended.</summary>
 public sealed record HookCompletionInput(bool Success, string? Result, string? Error, long? DurationMs, int? InputTokens, int? OutputTokens, decimal? CostUsd);
@@ -46,7 +52,7 @@ public sealed class RuntimeHookState
 /// </summary>
 public sealed class RuntimeHookService(
     AgentFlowDbContext db, PermissionProfileService profiles, PermissionEngine engine, IActivityRecorder recorder,
-    AgentUsageService usage, RuntimeHookState state, TimeProvider time)
+    AgentUsageService usage, RuntimeHookState state, ApprovalPolicyService policies, ApprovalService approvals, TimeProvider time)
 {
     public const string BudgetWarning = "budget_warning";
     public const string BudgetExceeded = "budget_exceeded";
@@ -63,11 +69,50 @@ public sealed class RuntimeHookService(
         }
 
         var profile = await profiles.CompiledAsync(input.AgentId, cancellationToken);
-        var decision = engine.Admit(profile, input.ToolId, new PermissionContext(time.GetUtcNow(), input.Ip));
-        var runs = decision.Allowed && !decision.RequiresApproval;
-        var toolName = engine.Catalog.FindTool(input.ToolId)?.Name;
+        var context = new PermissionContext(time.GetUtcNow(), input.Ip);
+        var tool = engine.Catalog.FindTool(input.ToolId);
+        var toolName = tool?.Name;
+
+        // Approval comes from the profile's rules or from the first matching policy of the organisation, for a call
+        // the rules would otherwise allow (a denied call stays denied; a sandboxed one is simulated, never approved).
+        var check = engine.Decide(profile, input.ToolId, context);
+        var policy = check.Allowed && !check.Sandbox && tool is not null ? await policies.MatchAsync(tool, cancellationToken) : null;
+        var needsApproval = check.Allowed && (check.RequiresApproval || policy is not null);
+        var approvalReason = policy is not null ? $"Policy \"{policy.Policy.Name}\" requires approval" : check.Reason;
+
+        PermissionDecision decision;
+        var approved = false;
+        if (needsApproval && input.ApprovalId is { } approvalId)
+        {
+            var problem = await approvals.ConsumeAsync(approvalId, input.AgentId, input.ToolId, ArgumentsHash.Of(ArgumentsHash.ToNode(input.Arguments)), cancellationToken);
+            if (problem is not null)
+            {
+                var refused = recorder.StartToolCall(new ToolCallStartInput(input.OrgId, input.AgentId, input.ToolId, input.Arguments, toolName, input.SessionId,
+                    new ToolCallDecision(false, problem, true)));
+                return new HookDecision(false, true, problem, false, refused, approvalId);
+            }
+
+            decision = engine.Admit(profile, input.ToolId, context, approved: true);
+            approved = decision.Allowed;
+        }
+        else if (needsApproval)
+        {
+            var blocked = recorder.StartToolCall(new ToolCallStartInput(input.OrgId, input.AgentId, input.ToolId, input.Arguments, toolName, input.SessionId,
+                new ToolCallDecision(false, approvalReason, true)));
+            var agentName = await db.Agents.AsNoTracking().Where(a => a.Id == input.AgentId).Select(a => a.DisplayName ?? a.Name).FirstOrDefaultAsync(cancellationToken) ?? "";
+            var request = await approvals.CreateAsync(new NewApproval(input.AgentId, agentName, blocked, input.ToolId, tool,
+                ArgumentsHash.ToNode(input.Arguments), policy, profile?.Profile.RequireApproval, approvalReason), cancellationToken);
+            return new HookDecision(false, true, approvalReason, false, blocked, request.Id);
+        }
+        else
+        {
+            decision = engine.Admit(profile, input.ToolId, context);
+        }
+
+        var runs = decision.Allowed && (!decision.RequiresApproval || approved);
+        var reason = approved ? $"Approved (approval {input.ApprovalId})" : decision.Reason;
         var id = recorder.StartToolCall(new ToolCallStartInput(input.OrgId, input.AgentId, input.ToolId, input.Arguments, toolName, input.SessionId,
-            new ToolCallDecision(runs, decision.Reason, decision.RequiresApproval)));
+            new ToolCallDecision(runs, reason, decision.RequiresApproval && !approved)));
         if (!runs)
         {
             return new HookDecision(false, decision.RequiresApproval, decision.Reason, decision.Sandbox, id);
@@ -81,7 +126,7 @@ public sealed class RuntimeHookService(
         }
 
         state.Open[callId] = (input.OrgId, input.AgentId);
-        return new HookDecision(true, false, decision.Reason, decision.Sandbox, callId);
+        return new HookDecision(true, false, reason, decision.Sandbox, callId, approved ? input.ApprovalId : null);
     }
 
     /// <exception cref="ResourceNotFoundException">No such tool call of this agent.</exception>

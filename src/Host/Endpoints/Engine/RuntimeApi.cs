@@ -13,13 +13,16 @@ namespace AgentFlow.Host.Endpoints.Engine;
 /// before they are stored), an optional <c>sessionId</c>. <c>agentId</c> is accepted because the reference's hook sends
 /// it, and ignored: the agent is always the key's, so a key can never act for another agent.
 /// </summary>
-public sealed record RuntimeToolCallRequest(string? ToolId, string? Tool, JsonElement? Arguments, JsonElement? Args, string? SessionId, string? AgentId = null);
+/// <c>approvalId</c> is the approval given for exactly this call (same tool and arguments), sent when asking again
+/// after the decision.
+public sealed record RuntimeToolCallRequest(string? ToolId, string? Tool, JsonElement? Arguments, JsonElement? Args, string? SessionId, string? AgentId = null, Guid? ApprovalId = null);
 
 /// <summary>
 /// The decision. <c>allowed</c> is false when the call must not run now, including when it <c>requiresApproval</c>
-/// (the approval workflow, and an <c>approvalId</c> here, come with a later issue). <c>toolCallId</c> is the record.
+/// with the <c>approvalId</c> of the request made for it (wait on <c>GET /api/engine/approvals/{id}/wait</c>, then ask
+/// again with it). <c>toolCallId</c> is the record.
 /// </summary>
-public sealed record RuntimeToolCallResponse(bool Allowed, bool RequiresApproval, string Reason, bool Sandbox, Guid? ToolCallId);
+public sealed record RuntimeToolCallResponse(bool Allowed, bool RequiresApproval, string Reason, bool Sandbox, Guid? ToolCallId, Guid? ApprovalId);
 
 /// <summary>How the call ended: <c>result</c> (any JSON; kept as text), <c>success</c> (default true), <c>error</c>, duration, tokens, cost.</summary>
 public sealed record RuntimeCompleteRequest(JsonElement? Result, bool? Success, string? Error, long? DurationMs, int? InputTokens, int? OutputTokens, decimal? CostUsd);
@@ -56,8 +59,11 @@ internal static class RuntimeApi
 
         var arguments = request.Arguments ?? request.Args;
         var decision = await hook.BeforeToolCallAsync(new HookToolCallInput(http.User.OrgId(), agentId, request.ToolId ?? request.Tool,
-            arguments is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } a ? a : null, request.SessionId, http.Connection.RemoteIpAddress), cancellationToken);
-        return TypedResults.Ok(Envelope.Of(new RuntimeToolCallResponse(decision.Allowed, decision.RequiresApproval, decision.Reason, decision.Sandbox, decision.ToolCallId)));
+            arguments is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } a ? a : null, request.SessionId, http.Connection.RemoteIpAddress)
+        {
+            ApprovalId = request.ApprovalId,
+        }, cancellationToken);
+        return TypedResults.Ok(Envelope.Of(new RuntimeToolCallResponse(decision.Allowed, decision.RequiresApproval, decision.Reason, decision.Sandbox, decision.ToolCallId, decision.ApprovalId)));
     }
 
     private static async Task<Results<Ok<DataResponse<RuntimeCompleteResponse>>, ProblemHttpResult>> Complete(
