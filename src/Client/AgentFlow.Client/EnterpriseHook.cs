@@ -19,6 +19,7 @@ public sealed class EnterpriseHook(HttpClient http, EnterpriseHookOptions option
     private const int MaxPollSeconds = 30;
     private static readonly TimeSpan InitialBackoff = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan MinPollInterval = TimeSpan.FromSeconds(1);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private volatile FrozenDictionary<string, ToolRisk>? _risks;
@@ -115,6 +116,8 @@ public sealed class EnterpriseHook(HttpClient http, EnterpriseHookOptions option
             // The server holds the request up to `timeout` seconds; at least 1 so a last poll still asks once.
             var pollSeconds = (int)Math.Clamp(Math.Ceiling(remaining.TotalSeconds), 1, MaxPollSeconds);
             HttpResponseMessage? response = null;
+            var pollStarted = Environment.TickCount64;
+            var quickPending = false;
             try
             {
                 response = await SendAsync(HttpMethod.Get, $"{ApprovalsPath}/{approvalId}/wait?timeout={pollSeconds}", null,
@@ -145,6 +148,7 @@ public sealed class EnterpriseHook(HttpClient http, EnterpriseHookOptions option
                         // A real answer: the server is back, so a later network error starts the backoff afresh.
                         lastError = null;
                         backoff = InitialBackoff;
+                        quickPending = Environment.TickCount64 - pollStarted < MinPollInterval.TotalMilliseconds;
                     }
                 }
             }
@@ -164,7 +168,12 @@ public sealed class EnterpriseHook(HttpClient http, EnterpriseHookOptions option
                     lastError is null ? "No decision before the deadline" : $"No decision before the deadline (last error: {lastError})", null);
             }
 
-            if (lastError is not null)
+            if (quickPending)
+            {
+                // A server that answers "pending" at once (no long poll) must not be asked in a tight loop.
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(left, MinPollInterval.TotalMilliseconds)), cancellationToken);
+            }
+            else if (lastError is not null)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(left, backoff.TotalMilliseconds)), cancellationToken);
                 backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, MaxBackoff.TotalMilliseconds));
