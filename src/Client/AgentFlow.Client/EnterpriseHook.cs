@@ -45,7 +45,10 @@ public sealed class EnterpriseHook(HttpClient http, EnterpriseHookOptions option
 
         try
         {
-            using var response = await SendAsync(HttpMethod.Post, ToolCallsPath, new { toolId, arguments, sessionId, approvalId }, cancellationToken);
+            // approvalId only when there is one: the server refuses unknown members, so a first attempt keeps the
+            // body every server version accepts.
+            object request = approvalId is { } approval ? new { toolId, arguments, sessionId, approvalId = approval } : new { toolId, arguments, sessionId };
+            using var response = await SendAsync(HttpMethod.Post, ToolCallsPath, request, cancellationToken);
             if ((int)response.StatusCode >= 500)
             {
                 return Fallback(toolId, riskHint, $"server error {(int)response.StatusCode}");

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Runtime.Loader;
 using System.Text.Json;
 using AgentFlow.Plugins.Deployment;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AgentFlow.Host.Tests.Deployers;
@@ -275,6 +276,109 @@ public sealed class LocalDeployTargetTests(LocalDeployTargetFixture fixture) : I
         Assert.Equal(HttpStatusCode.Forbidden, wrongKey.StatusCode);
     }
 
+    [Fact]
+    public async Task RuntimeTask_ApprovalRequiredThenApproved_RunsThroughTheHookAndReportsCompletion()
+    {
+        // Arrange: a fake of the server's hook routes (EnterpriseHookApprovalTests documents the shapes): the first ask
+        // opens an approval, the wait answers approved, the second ask (with the approval id) allows, the completion is recorded.
+        var ct = TestContext.Current.CancellationToken;
+        var approvalId = Guid.NewGuid();
+        var toolCallId = Guid.NewGuid();
+        var asks = new System.Collections.Concurrent.ConcurrentQueue<JsonElement>();
+        var completions = new System.Collections.Concurrent.ConcurrentQueue<(Guid Id, JsonElement Body, string Key)>();
+        await using var server = await Client.EnterpriseHookApprovalTests.StartServerAsync(app =>
+        {
+            app.MapPost("/api/engine/runtime/tool-calls", (JsonElement body) =>
+            {
+                asks.Enqueue(body.Clone());
+                return body.TryGetProperty("approvalId", out _)
+                    ? Microsoft.AspNetCore.Http.Results.Json(new { data = new { allowed = true, requiresApproval = false, reason = "approved", toolCallId } })
+                    : Microsoft.AspNetCore.Http.Results.Json(new { data = new { allowed = false, requiresApproval = true, reason = "needs approval", approvalId } });
+            });
+            app.MapGet("/api/engine/approvals/{id:guid}/wait", (Guid id) => Microsoft.AspNetCore.Http.Results.Json(new { data = new { id, status = "approved" } }));
+            app.MapPost("/api/engine/runtime/tool-calls/{id:guid}/complete", (Guid id, JsonElement body, Microsoft.AspNetCore.Http.HttpRequest request) =>
+            {
+                completions.Enqueue((id, body.Clone(), request.Headers["X-API-Key"].ToString()));
+                return Microsoft.AspNetCore.Http.Results.Json(new { data = new { id } });
+            });
+        });
+        var deployment = await StartedAsync(ct, server.Address);
+        var url = new Uri(deployment.Context.State["url"] + "/");
+
+        // Act
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(url, "tasks?wait=true"))
+        {
+            Content = JsonContent.Create(new { toolId = "agenticmail_send", arguments = new { to = "a@example.com" } }),
+        };
+        request.Headers.Add("X-API-Key", AgentKey);
+        using var response = await _http.SendAsync(request, ct);
+        var task = (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("data");
+        var status = await _http.GetFromJsonAsync<JsonElement>(new Uri(url, "status"), ct);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("completed", task.GetProperty("status").GetString());
+        Assert.Equal(toolCallId, task.GetProperty("toolCallId").GetGuid());
+        Assert.Equal(approvalId, task.GetProperty("approvalId").GetGuid());
+        Assert.Equal(2, asks.Count);
+        Assert.Equal(approvalId, asks.Last().GetProperty("approvalId").GetGuid());
+        var completion = Assert.Single(completions);
+        Assert.Equal(toolCallId, completion.Id);
+        Assert.True(completion.Body.GetProperty("success").GetBoolean());
+        Assert.Equal(AgentKey, completion.Key);
+        Assert.Equal(1, status.GetProperty("tasks").GetProperty("completed").GetInt32());
+        Assert.NotEqual(JsonValueKind.Null, status.GetProperty("lastActivityAt").ValueKind);
+    }
+
+    [Fact]
+    public async Task RuntimeTask_ApprovalDenied_FailsWithTheReasonAndNeverRuns()
+    {
+        // Arrange: the approval stays pending for the first wait, then is denied; the task is polled through GET /tasks/{id}.
+        var ct = TestContext.Current.CancellationToken;
+        var approvalId = Guid.NewGuid();
+        var waits = 0;
+        var completions = 0;
+        await using var server = await Client.EnterpriseHookApprovalTests.StartServerAsync(app =>
+        {
+            app.MapPost("/api/engine/runtime/tool-calls", () =>
+                Microsoft.AspNetCore.Http.Results.Json(new { data = new { allowed = false, requiresApproval = true, reason = "needs approval", approvalId } }));
+            app.MapGet("/api/engine/approvals/{id:guid}/wait", (Guid id) => Interlocked.Increment(ref waits) == 1
+                ? Microsoft.AspNetCore.Http.Results.Json(new { data = new { id, status = "pending" } })
+                : Microsoft.AspNetCore.Http.Results.Json(new { data = new { id, status = "denied", reason = "not this one" } }));
+            app.MapPost("/api/engine/runtime/tool-calls/{id:guid}/complete", () =>
+            {
+                Interlocked.Increment(ref completions);
+                return Microsoft.AspNetCore.Http.Results.Ok();
+            });
+        });
+        var deployment = await StartedAsync(ct, server.Address);
+        var url = new Uri(deployment.Context.State["url"] + "/");
+        using var start = new HttpRequestMessage(HttpMethod.Post, new Uri(url, "tasks")) { Content = JsonContent.Create(new { toolId = "exec", riskHint = "critical" }) };
+        start.Headers.Add("X-API-Key", AgentKey);
+
+        // Act
+        using var accepted = await _http.SendAsync(start, ct);
+        var id = (await accepted.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("data").GetProperty("id").GetGuid();
+        JsonElement task;
+        var polls = 0;
+        do
+        {
+            Assert.True(++polls < 300, "the task did not finish within 30 s");
+            await Task.Delay(100, ct);
+            using var poll = new HttpRequestMessage(HttpMethod.Get, new Uri(url, $"tasks/{id}"));
+            poll.Headers.Add("X-API-Key", AgentKey);
+            using var polled = await _http.SendAsync(poll, ct);
+            task = (await polled.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("data");
+        }
+        while (task.GetProperty("status").GetString() is "running" or "waitingForApproval");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Equal("failed", task.GetProperty("status").GetString());
+        Assert.Equal("Approval denied: not this one", task.GetProperty("error").GetString());
+        Assert.Equal(0, completions);
+    }
+
     public async ValueTask DisposeAsync()
     {
         // No orphans: every process a test started is stopped (Destroy), and killed if that failed.
@@ -298,7 +402,7 @@ public sealed class LocalDeployTargetTests(LocalDeployTargetFixture fixture) : I
         _http.Dispose();
     }
 
-    private Deployment NewDeployment()
+    private Deployment NewDeployment(Uri? serverUrl = null)
     {
         var directory = Path.Combine(fixture.Root, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
@@ -310,7 +414,7 @@ public sealed class LocalDeployTargetTests(LocalDeployTargetFixture fixture) : I
             // A server that is not there: the runtime must start without reaching it.
             Environment = new Dictionary<string, string>
             {
-                ["AGENTFLOW_SERVER_URL"] = "http://127.0.0.1:9/",
+                ["AGENTFLOW_SERVER_URL"] = serverUrl?.ToString() ?? "http://127.0.0.1:9/",
                 ["AGENTFLOW_AGENT_ID"] = agentId.ToString(),
                 ["AGENTFLOW_AGENT_KEY"] = AgentKey,
             },
@@ -319,9 +423,9 @@ public sealed class LocalDeployTargetTests(LocalDeployTargetFixture fixture) : I
         return deployment;
     }
 
-    private async Task<Deployment> StartedAsync(CancellationToken ct)
+    private async Task<Deployment> StartedAsync(CancellationToken ct, Uri? serverUrl = null)
     {
-        var deployment = NewDeployment();
+        var deployment = NewDeployment(serverUrl);
         Assert.True((await deployment.RunAsync(_target.ProvisionAsync, ct)).Succeeded);
         Assert.True((await deployment.RunAsync(_target.ConfigureAsync, ct)).Succeeded);
         var deploy = await deployment.RunAsync(_target.DeployAsync, ct);
