@@ -391,7 +391,11 @@ public sealed partial class LocalDeployTarget : IDeployTarget
             }
         }
 
-        File.Delete(Path.Combine(root, MarkerFile));
+        if (File.Exists(Path.Combine(root, MarkerFile)))
+        {
+            File.Delete(Path.Combine(root, MarkerFile));
+        }
+
         context.Log.Info($"Removed the agent's folders from {root}.");
         var state = new Dictionary<string, string>(stop.State) { [PortState] = "", [StoppedAtState] = "" };
         return DeployStepResult.Ok("Destroyed.", state);

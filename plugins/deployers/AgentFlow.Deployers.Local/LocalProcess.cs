@@ -123,14 +123,22 @@ internal static class LocalProcess
         var info = new ProcessStartInfo("kill") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
         info.ArgumentList.Add("-TERM");
         info.ArgumentList.Add(pid.ToString(CultureInfo.InvariantCulture));
-        using var kill = Process.Start(info);
-        if (kill is null)
+        try
         {
+            using var kill = Process.Start(info);
+            if (kill is null)
+            {
+                return false;
+            }
+
+            await kill.WaitForExitAsync(cancellationToken);
+            return kill.ExitCode == 0;
+        }
+        catch (Win32Exception)
+        {
+            // No kill(1) on this machine: the caller falls back to POST /shutdown, then to killing the process.
             return false;
         }
-
-        await kill.WaitForExitAsync(cancellationToken);
-        return kill.ExitCode == 0;
     }
 
     /// <summary>Kills the process and its children, when it is still the one that was started.</summary>
