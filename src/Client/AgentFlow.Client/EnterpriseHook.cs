@@ -15,6 +15,11 @@ public sealed class EnterpriseHook(HttpClient http, EnterpriseHookOptions option
 {
     private const string ToolCallsPath = "api/engine/runtime/tool-calls";
     private const string ToolsPath = "api/engine/tools?limit=500";
+    private const string ApprovalsPath = "api/engine/approvals";
+    private const int MaxPollSeconds = 30;
+    private static readonly TimeSpan InitialBackoff = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan MinPollInterval = TimeSpan.FromSeconds(1);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private volatile FrozenDictionary<string, ToolRisk>? _risks;
@@ -24,9 +29,13 @@ public sealed class EnterpriseHook(HttpClient http, EnterpriseHookOptions option
     /// <param name="arguments">The call's arguments (any JSON-serialisable value; the server masks secrets).</param>
     /// <param name="riskHint">The tool's risk, when the caller knows it; otherwise the cached catalog's.</param>
     /// <param name="sessionId">The agent's session, for the activity timeline.</param>
+    /// <param name="approvalId">
+    /// The approval granted for this call (<see cref="HookDecision.ApprovalId"/> of an earlier decision that required one,
+    /// approved as <see cref="WaitForApprovalAsync"/> reported); null for a first attempt.
+    /// </param>
     /// <param name="cancellationToken">Cancels the call.</param>
     public async Task<HookDecision> BeforeToolCallAsync(string toolId, object? arguments = null, ToolRisk? riskHint = null, string? sessionId = null,
-        CancellationToken cancellationToken = default)
+        Guid? approvalId = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(toolId);
         if (riskHint is null && options.UseToolCatalog && _risks is null)
@@ -36,7 +45,10 @@ public sealed class EnterpriseHook(HttpClient http, EnterpriseHookOptions option
 
         try
         {
-            using var response = await SendAsync(HttpMethod.Post, ToolCallsPath, new { toolId, arguments, sessionId }, cancellationToken);
+            // approvalId only when there is one: the server refuses unknown members, so a first attempt keeps the
+            // body every server version accepts.
+            object request = approvalId is { } approval ? new { toolId, arguments, sessionId, approvalId = approval } : new { toolId, arguments, sessionId };
+            using var response = await SendAsync(HttpMethod.Post, ToolCallsPath, request, cancellationToken);
             if ((int)response.StatusCode >= 500)
             {
                 return Fallback(toolId, riskHint, $"server error {(int)response.StatusCode}");
@@ -49,7 +61,7 @@ public sealed class EnterpriseHook(HttpClient http, EnterpriseHookOptions option
 
             var body = await response.Content.ReadFromJsonAsync<Envelope<DecisionBody>>(Json, cancellationToken);
             return body?.Data is { } d
-                ? new HookDecision(d.Allowed, d.RequiresApproval, d.Reason ?? string.Empty, d.ToolCallId)
+                ? new HookDecision(d.Allowed, d.RequiresApproval, d.Reason ?? string.Empty, d.ToolCallId) { ApprovalId = d.ApprovalId }
                 : new HookDecision(false, false, "The server's answer had no decision", null);
         }
         catch (Exception e) when (IsUnreachable(e, cancellationToken))
@@ -82,6 +94,98 @@ public sealed class EnterpriseHook(HttpClient http, EnterpriseHookOptions option
             return false;
         }
     }
+
+    /// <summary>
+    /// Waits for a human decision on an approval (<see cref="HookDecision.ApprovalId"/>), long-polling
+    /// <c>GET /api/engine/approvals/{id}/wait</c> until it is decided or <paramref name="timeout"/> has passed. Network
+    /// errors and 5xx answers are retried with backoff until then; the answer is <see cref="ApprovalStatus.Pending"/>
+    /// when the deadline passes first.
+    /// </summary>
+    /// <param name="approvalId">The approval.</param>
+    /// <param name="timeout">The overall deadline, from now.</param>
+    /// <param name="cancellationToken">Cancels the wait (propagates as <see cref="OperationCanceledException"/>).</param>
+    /// <returns>The approval's status.</returns>
+    /// <exception cref="HttpRequestException">The server refused the request (4xx: a bad key, an unknown approval); <see cref="HttpRequestException.StatusCode"/> says which.</exception>
+    public async Task<ApprovalResult> WaitForApprovalAsync(Guid approvalId, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero);
+        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        var backoff = InitialBackoff;
+        string? lastError = null;
+        while (true)
+        {
+            var remaining = TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64));
+
+            // The server holds the request up to `timeout` seconds; at least 1 so a last poll still asks once.
+            var pollSeconds = (int)Math.Clamp(Math.Ceiling(remaining.TotalSeconds), 1, MaxPollSeconds);
+            HttpResponseMessage? response = null;
+            var pollStarted = Environment.TickCount64;
+            var quickPending = false;
+            try
+            {
+                response = await SendAsync(HttpMethod.Get, $"{ApprovalsPath}/{approvalId}/wait?timeout={pollSeconds}", null,
+                    TimeSpan.FromSeconds(pollSeconds) + options.Timeout, cancellationToken);
+                if ((int)response.StatusCode >= 500)
+                {
+                    lastError = $"server error {(int)response.StatusCode}";
+                }
+                else if (!response.IsSuccessStatusCode)
+                {
+                    // Retrying cannot help a refused request (bad key, unknown approval, not this agent's): the caller must know.
+                    throw new HttpRequestException(await RefusalAsync(response, cancellationToken), null, response.StatusCode);
+                }
+                else
+                {
+                    var body = await response.Content.ReadFromJsonAsync<Envelope<ApprovalBody>>(Json, cancellationToken);
+                    var status = ParseStatus(body?.Data?.Status);
+                    if (status is null)
+                    {
+                        lastError = "the server's answer had no approval status";
+                    }
+                    else if (status != ApprovalStatus.Pending)
+                    {
+                        return new ApprovalResult(approvalId, status.Value, body!.Data!.Reason, body.Data.DecidedAt);
+                    }
+                    else
+                    {
+                        // A real answer: the server is back, so a later network error starts the backoff afresh.
+                        lastError = null;
+                        backoff = InitialBackoff;
+                        quickPending = Environment.TickCount64 - pollStarted < MinPollInterval.TotalMilliseconds;
+                    }
+                }
+            }
+            catch (Exception e) when (e is not HttpRequestException { StatusCode: not null } && IsUnreachable(e, cancellationToken))
+            {
+                lastError = e is OperationCanceledException ? "timeout" : e.Message;
+            }
+            finally
+            {
+                response?.Dispose();
+            }
+
+            var left = deadline - Environment.TickCount64;
+            if (left <= 0)
+            {
+                return new ApprovalResult(approvalId, ApprovalStatus.Pending,
+                    lastError is null ? "No decision before the deadline" : $"No decision before the deadline (last error: {lastError})", null);
+            }
+
+            if (quickPending)
+            {
+                // A server that answers "pending" at once (no long poll) must not be asked in a tight loop.
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(left, MinPollInterval.TotalMilliseconds)), cancellationToken);
+            }
+            else if (lastError is not null)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(left, backoff.TotalMilliseconds)), cancellationToken);
+                backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, MaxBackoff.TotalMilliseconds));
+            }
+        }
+    }
+
+    private static ApprovalStatus? ParseStatus(string? status) =>
+        Enum.TryParse<ApprovalStatus>(status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) ? parsed : null;
 
     private HookDecision Fallback(string toolId, ToolRisk? riskHint, string why)
     {
@@ -125,7 +229,10 @@ public sealed class EnterpriseHook(HttpClient http, EnterpriseHookOptions option
         }
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken) =>
+        SendAsync(method, path, body, options.Timeout, cancellationToken);
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body, TimeSpan requestTimeout, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, options.BaseAddress is { } baseAddress ? new Uri(baseAddress, path) : new Uri(path, UriKind.Relative));
         request.Headers.Add("X-API-Key", options.ApiKey);
@@ -135,7 +242,7 @@ public sealed class EnterpriseHook(HttpClient http, EnterpriseHookOptions option
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.Timeout);
+        timeout.CancelAfter(requestTimeout);
         return await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
     }
 
@@ -158,7 +265,9 @@ public sealed class EnterpriseHook(HttpClient http, EnterpriseHookOptions option
 
     private sealed record Envelope<T>(T? Data);
 
-    private sealed record DecisionBody(bool Allowed, bool RequiresApproval, string? Reason, Guid? ToolCallId);
+    private sealed record DecisionBody(bool Allowed, bool RequiresApproval, string? Reason, Guid? ToolCallId, Guid? ApprovalId);
+
+    private sealed record ApprovalBody(Guid? Id, string? Status, string? Reason, DateTimeOffset? DecidedAt);
 
     private sealed record ToolBody(string? Id, string? Risk);
 

@@ -60,4 +60,35 @@ public sealed class EnterpriseHookOptions
 /// <param name="Reason">The server's reason, or why the local fallback decided.</param>
 /// <param name="ToolCallId">The server's record of the call: pass it to <see cref="EnterpriseHook.AfterToolCallAsync"/>.</param>
 /// <param name="ServerUnreachable">The decision is the local fail mode's, not the server's.</param>
-public sealed record HookDecision(bool Allowed, bool RequiresApproval, string Reason, Guid? ToolCallId, bool ServerUnreachable = false);
+public sealed record HookDecision(bool Allowed, bool RequiresApproval, string Reason, Guid? ToolCallId, bool ServerUnreachable = false)
+{
+    /// <summary>
+    /// The approval the server opened when <see cref="RequiresApproval"/> is true: wait for it with
+    /// <see cref="EnterpriseHook.WaitForApprovalAsync"/>, then, once approved, ask again passing it to
+    /// <see cref="EnterpriseHook.BeforeToolCallAsync"/>.
+    /// </summary>
+    public Guid? ApprovalId { get; init; }
+}
+
+/// <summary>Where an approval stands.</summary>
+public enum ApprovalStatus
+{
+    /// <summary>Nobody has decided yet (or the wait's deadline passed first).</summary>
+    Pending,
+
+    /// <summary>Approved: ask again with the approval id, and the call may run.</summary>
+    Approved,
+
+    /// <summary>Denied by a human.</summary>
+    Denied,
+
+    /// <summary>Nobody decided before the approval's own expiry.</summary>
+    Expired,
+}
+
+/// <summary>The answer of <see cref="EnterpriseHook.WaitForApprovalAsync"/>.</summary>
+/// <param name="Id">The approval.</param>
+/// <param name="Status">Where it stands.</param>
+/// <param name="Reason">The decider's reason, or why the wait ended without a decision.</param>
+/// <param name="DecidedAt">When it was decided, when it was.</param>
+public sealed record ApprovalResult(Guid Id, ApprovalStatus Status, string? Reason, DateTimeOffset? DecidedAt);
