@@ -3,6 +3,7 @@ using AgentFlow.Engine.Activity;
 using AgentFlow.Engine.Agents;
 using AgentFlow.Engine.Audit;
 using AgentFlow.Engine.Identity;
+using AgentFlow.Engine.Lifecycle;
 using AgentFlow.Engine.Permissions;
 using AgentFlow.Engine.Retention;
 using AgentFlow.Engine.Rules;
@@ -36,6 +37,7 @@ public abstract class AgentFlowDbContext(DbContextOptions options, ITenantContex
     public DbSet<ToolCallRecord> ToolCalls => Set<ToolCallRecord>();
     public DbSet<ConversationMessage> ConversationMessages => Set<ConversationMessage>();
     public DbSet<AgentPermissionProfile> PermissionProfiles => Set<AgentPermissionProfile>();
+    public DbSet<AgentStateHistory> AgentStateHistory => Set<AgentStateHistory>();
 
     /// <summary>Read by the query filters on every query, so a context follows its scope's tenant.</summary>
     public Guid? CurrentOrgId => tenant.OrgId;
