@@ -103,16 +103,14 @@ public sealed partial class AgentService
     /// <exception cref="InvalidTransitionException">The agent is not running or degraded.</exception>
     public async Task<(Agent Agent, AgentStateHistory Transition)> HotUpdateAsync(Guid id, AgentConfigInput? updates, Guid? updatedBy, string? reason,
         CancellationToken cancellationToken = default) =>
-        await ChangeConfigAsync(id, updates ?? NoChanges, complete => complete
-                ? AgentTrigger.HotUpdate
-                : throw InputValidationException.For("updates", "A hot update must leave the configuration complete."),
-            AgentActors.Of(updatedBy), AgentLifecycleService.ValidateReason(reason), cancellationToken);
+        await ChangeConfigAsync(id, updates ?? NoChanges, _ => AgentTrigger.HotUpdate, AgentActors.Of(updatedBy),
+            AgentLifecycleService.ValidateReason(reason), cancellationToken, requireComplete: true);
 
     /// <summary>A hot update without configuration changes re-applies the current configuration (same version).</summary>
     private static readonly AgentConfigInput NoChanges = new();
 
     private async Task<(Agent Agent, AgentStateHistory Transition)> ChangeConfigAsync(Guid id, AgentConfigInput? updates, Func<bool, AgentTrigger> triggerFor,
-        string actor, string? reason, CancellationToken cancellationToken)
+        string actor, string? reason, CancellationToken cancellationToken, bool requireComplete = false)
     {
         if (updates is null)
         {
@@ -132,6 +130,15 @@ public sealed partial class AgentService
         var complete = AgentConfigView.Of(agent).IsComplete;
         // Decided on the state as read; ApplyAsync stores it only if nobody moved the agent since.
         var transition = new AgentStateMachine(agent.State, complete).Fire(triggerFor(complete));
+        if (requireComplete && !complete)
+        {
+            // After the state check: a draft asked for a hot update hears 409, not about its configuration.
+            throw new InputValidationException(new Dictionary<string, string[]>
+            {
+                ["updates"] = [$"The configuration must stay complete; missing: {string.Join(", ", AgentConfigView.Of(agent).Missing)}."],
+            });
+        }
+
         if (!ReferenceEquals(updates, NoChanges))
         {
             agent.ConfigVersion++;

@@ -32,11 +32,26 @@ public sealed class AgentLifecycleService(AgentFlowDbContext db, TimeProvider ti
             ?? throw new ResourceNotFoundException("Agent", agentId.ToString());
         var transition = new AgentStateMachine(agent.State, AgentConfigView.Of(agent).IsComplete).Fire(trigger);
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var row = await ApplyAsync(agentId, transition, actor, cleanReason, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return row;
+        // A caller already in a transaction (an orchestrator step) gets the transition as part of its own unit of work.
+        var owned = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        try
+        {
+            var row = await ApplyAsync(agentId, transition, actor, cleanReason, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            if (owned is not null)
+            {
+                await owned.CommitAsync(cancellationToken);
+            }
+
+            return row;
+        }
+        finally
+        {
+            if (owned is not null)
+            {
+                await owned.DisposeAsync();
+            }
+        }
     }
 
     /// <summary>What <paramref name="trigger"/> would do now, without doing it (the routes check before they call the orchestrator).</summary>

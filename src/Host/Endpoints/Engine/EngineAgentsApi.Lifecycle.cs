@@ -2,6 +2,7 @@ using AgentFlow.Engine.Agents;
 using AgentFlow.Engine.Identity;
 using AgentFlow.Engine.Lifecycle;
 using AgentFlow.Engine.Permissions;
+using AgentFlow.Engine.Tenancy;
 using AgentFlow.Host.Auth;
 using AgentFlow.Host.Middleware;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -57,60 +58,60 @@ internal static partial class EngineAgentsApi
     }
 
     private static async Task<Accepted<DataResponse<AgentTransitionResponse>>> DeployEngineAgent(Guid id, [FromBody] AgentLifecycleRequest? request,
-        AgentLifecycleService lifecycle, [FromServices] IEnumerable<IAgentDeploymentOrchestrator> orchestrators, AuditContext audit, HttpContext http,
+        AgentLifecycleService lifecycle, [FromServices] IEnumerable<IAgentDeploymentOrchestrator> orchestrators, IServiceScopeFactory scopes, AuditContext audit, HttpContext http,
         CancellationToken cancellationToken)
     {
         var orchestrator = Orchestrator(orchestrators);
         var actor = Actor(http);
         var transition = await lifecycle.FireAsync(id, AgentTrigger.Deploy, actor, request?.Reason, cancellationToken);
-        await OrchestrateAsync(lifecycle, id, "deploy", () => orchestrator.DeployAsync(id, actor, transition.Reason, cancellationToken));
+        await OrchestrateAsync(scopes, http, id, "deploy", () => orchestrator.DeployAsync(id, actor, transition.Reason, cancellationToken));
         return TypedResults.Accepted($"/api/engine/agents/{id}", Envelope.Of(Audit(audit, transition)));
     }
 
     private static async Task<Ok<DataResponse<AgentTransitionResponse>>> StopEngineAgent(Guid id, [FromBody] AgentLifecycleRequest? request,
-        AgentLifecycleService lifecycle, [FromServices] IEnumerable<IAgentDeploymentOrchestrator> orchestrators, AuditContext audit, HttpContext http,
+        AgentLifecycleService lifecycle, [FromServices] IEnumerable<IAgentDeploymentOrchestrator> orchestrators, IServiceScopeFactory scopes, AuditContext audit, HttpContext http,
         CancellationToken cancellationToken)
     {
         var orchestrator = Orchestrator(orchestrators);
         var actor = Actor(http);
         var transition = await lifecycle.FireAsync(id, AgentTrigger.Stop, actor, request?.Reason, cancellationToken);
-        await OrchestrateAsync(lifecycle, id, "stop", () => orchestrator.StopAsync(id, actor, transition.Reason, cancellationToken));
+        await OrchestrateAsync(scopes, http, id, "stop", () => orchestrator.StopAsync(id, actor, transition.Reason, cancellationToken));
         return TypedResults.Ok(Envelope.Of(Audit(audit, transition)));
     }
 
     private static async Task<Accepted<DataResponse<AgentTransitionResponse>>> RestartEngineAgent(Guid id, [FromBody] AgentLifecycleRequest? request,
-        AgentLifecycleService lifecycle, [FromServices] IEnumerable<IAgentDeploymentOrchestrator> orchestrators, AuditContext audit, HttpContext http,
+        AgentLifecycleService lifecycle, [FromServices] IEnumerable<IAgentDeploymentOrchestrator> orchestrators, IServiceScopeFactory scopes, AuditContext audit, HttpContext http,
         CancellationToken cancellationToken)
     {
         var orchestrator = Orchestrator(orchestrators);
         var actor = Actor(http);
         var transition = await lifecycle.FireAsync(id, AgentTrigger.Restart, actor, request?.Reason, cancellationToken);
-        await OrchestrateAsync(lifecycle, id, "restart", () => orchestrator.RestartAsync(id, actor, transition.Reason, cancellationToken));
+        await OrchestrateAsync(scopes, http, id, "restart", () => orchestrator.RestartAsync(id, actor, transition.Reason, cancellationToken));
         return TypedResults.Accepted($"/api/engine/agents/{id}", Envelope.Of(Audit(audit, transition)));
     }
 
     private static async Task<Accepted<DataResponse<AgentTransitionResponse>>> HotUpdateEngineAgent(Guid id, [FromBody] AgentHotUpdateRequest? request,
-        AgentService agents, AgentLifecycleService lifecycle, [FromServices] IEnumerable<IAgentDeploymentOrchestrator> orchestrators, AuditContext audit,
+        AgentService agents, [FromServices] IEnumerable<IAgentDeploymentOrchestrator> orchestrators, IServiceScopeFactory scopes, AuditContext audit,
         HttpContext http, CancellationToken cancellationToken)
     {
         var orchestrator = Orchestrator(orchestrators);
         var actor = Actor(http);
         var (agent, transition) = await agents.HotUpdateAsync(id, request?.Updates, http.User.UserId(), request?.Reason, cancellationToken);
         audit.Details["version"] = agent.ConfigVersion;
-        await OrchestrateAsync(lifecycle, id, "hot update", () => orchestrator.HotUpdateAsync(id, actor, transition.Reason, cancellationToken));
+        await OrchestrateAsync(scopes, http, id, "hot update", () => orchestrator.HotUpdateAsync(id, actor, transition.Reason, cancellationToken));
         return TypedResults.Accepted($"/api/engine/agents/{id}", Envelope.Of(Audit(audit, transition)));
     }
 
     private static async Task<NoContent> DestroyEngineAgent(Guid id, [FromBody] AgentLifecycleRequest? request, AgentService agents,
         AgentLifecycleService lifecycle, PermissionEngine permissions, [FromServices] IEnumerable<IAgentDeploymentOrchestrator> orchestrators,
-        AuditContext audit, HttpContext http, CancellationToken cancellationToken)
+        IServiceScopeFactory scopes, AuditContext audit, HttpContext http, CancellationToken cancellationToken)
     {
         var orchestrator = Orchestrator(orchestrators);
         var actor = Actor(http);
         var transition = await lifecycle.FireAsync(id, AgentTrigger.Destroy, actor, request?.Reason, cancellationToken);
         Audit(audit, transition);
         // The reference deleted a running agent's row and left its deployment behind: stop, tear down, and only then delete.
-        await OrchestrateAsync(lifecycle, id, "destroy", async () =>
+        await OrchestrateAsync(scopes, http, id, "destroy", async () =>
         {
             await orchestrator.StopAsync(id, actor, transition.Reason, cancellationToken);
             await orchestrator.DestroyAsync(id, actor, transition.Reason, cancellationToken);
@@ -130,7 +131,7 @@ internal static partial class EngineAgentsApi
     /// Runs the orchestrator's part after the transition is stored. If it fails, the agent is moved to error (when
     /// its state still allows it) with the failure as the reason, and the request fails with the original error.
     /// </summary>
-    private static async Task OrchestrateAsync(AgentLifecycleService lifecycle, Guid id, string operation, Func<Task> work)
+    private static async Task OrchestrateAsync(IServiceScopeFactory scopes, HttpContext http, Guid id, string operation, Func<Task> work)
     {
         try
         {
@@ -138,13 +139,17 @@ internal static partial class EngineAgentsApi
         }
         catch (Exception exception)
         {
-            await RecordFailureAsync(lifecycle, id, operation, exception);
+            await RecordFailureAsync(scopes, http.User.OrgId(), id, operation, exception);
             throw;
         }
     }
 
-    private static async Task RecordFailureAsync(AgentLifecycleService lifecycle, Guid id, string operation, Exception exception)
+    private static async Task RecordFailureAsync(IServiceScopeFactory scopes, Guid orgId, Guid id, string operation, Exception exception)
     {
+        // A unit of work of its own: whatever the failed orchestrator left tracked in the request's DbContext must not be saved with it.
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<ScopedTenantContext>().Use(orgId);
+        var lifecycle = scope.ServiceProvider.GetRequiredService<AgentLifecycleService>();
         // A reason is one line of bounded length; exception messages are neither.
         var reason = new string([.. $"{operation} failed: {exception.Message}".Select(c => char.IsControl(c) ? ' ' : c)]);
         try

@@ -140,6 +140,36 @@ public abstract class AgentLifecycleApiTests<TFixture>(TFixture host) : IClassFi
     }
 
     [Fact]
+    public async Task HotUpdate_DraftAgent_Returns409BeforeLookingAtTheConfiguration()
+    {
+        var tenant = await host.CreateTenantAsync();
+        var id = await CreateAsync(tenant);
+
+        var response = await tenant.Owner.Client.PostAsJsonAsync($"{Agents}/{id}/hot-update", new { updates = new { displayName = "Early" } });
+
+        var details = (await response.AssertProblemAsync(HttpStatusCode.Conflict, "INVALID_TRANSITION")).GetProperty("details");
+        Assert.Equal(("draft", "hotUpdate"), (details.GetProperty("state").GetString(), details.GetProperty("trigger").GetString()));
+        var agent = await GetAsync(tenant, id);
+        Assert.Equal((JsonValueKind.Null, 1), (agent.GetProperty("displayName").ValueKind, agent.GetProperty("version").GetInt32()));
+        Assert.Empty(Log.For(id));
+    }
+
+    [Fact]
+    public async Task Stop_OrchestratorFails_AgentMovesFromStoppedToErrorWithTheReason()
+    {
+        var tenant = await host.CreateTenantAsync();
+        var id = await RunningAsync(tenant);
+        Log.FailOn[id] = "stop";
+
+        var response = await tenant.Owner.Client.PostAsync($"{Agents}/{id}/stop", null);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        var last = (await (await tenant.Owner.Client.GetAsync($"{Agents}/{id}/history?limit=1")).AssertSuccessAsync()).GetProperty("data")[0];
+        Assert.Equal(("stopped", "error", "stop failed: Injected stop failure with a second line."),
+            (last.GetProperty("from").GetString(), last.GetProperty("to").GetString(), last.GetProperty("reason").GetString()));
+    }
+
+    [Fact]
     public async Task Destroy_RunningAgent_StopsThenTearsDownThenDeletes()
     {
         var tenant = await host.CreateTenantAsync();
