@@ -2,6 +2,7 @@ using AgentFlow.Engine.Activity;
 using AgentFlow.Engine.Agents;
 using AgentFlow.Engine.Audit;
 using AgentFlow.Engine.Identity;
+using AgentFlow.Engine.Lifecycle;
 using AgentFlow.Engine.Permissions;
 using AgentFlow.Engine.Persistence;
 using AgentFlow.Engine.Retention;
@@ -78,6 +79,8 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<IIdentityChangeNotifier>(sp => sp.GetRequiredService<CredentialResolver>());
 
         services.TryAddScoped<AgentService>();
+        // No IAgentDeploymentOrchestrator here: the Host registers the one that does the deployment work.
+        services.TryAddScoped<AgentLifecycleService>();
         services.TryAddScoped<UserService>();
         services.TryAddScoped<UserAuthenticator>();
         services.TryAddScoped<ApiKeyService>();

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using AgentFlow.Engine.Errors;
+using AgentFlow.Engine.Lifecycle;
 using AgentFlow.Engine.Paging;
 using AgentFlow.Engine.Tenancy;
 using Microsoft.EntityFrameworkCore;
@@ -75,17 +76,41 @@ public sealed partial class AgentService
         };
         Apply(agent, valid);
         db.Agents.Add(agent);
+        db.AgentStateHistory.Add(AgentLifecycleService.Created(agent, AgentActors.Of(createdBy)));
         await SaveAsync(cancellationToken);
         return agent;
     }
 
     /// <summary>
-    /// Merges a partial configuration into the agent and bumps its config version. A draft whose configuration
-    /// becomes complete turns ready (the reference's "Configuration complete"); any other state is left as it is:
-    /// the reference's move of every non-draft agent to ready, even an incomplete one, is not copied.
+    /// Merges a partial configuration into the agent, bumps its config version and fires the lifecycle's config
+    /// trigger: <see cref="AgentTrigger.ConfigComplete"/> (to ready) when the merged configuration is complete, else
+    /// <see cref="AgentTrigger.Configure"/> (to configuring). Allowed in draft, configuring, ready, stopped and error
+    /// (where the reference allowed config updates); a deployed agent changes through a hot update instead.
+    /// Configuration, state and history are written together.
     /// </summary>
     /// <exception cref="InputValidationException">A field is invalid (named <c>updates.*</c>).</exception>
-    public async Task<Agent> UpdateConfigAsync(Guid id, AgentConfigInput? updates, CancellationToken cancellationToken = default)
+    /// <exception cref="InvalidTransitionException">The agent's state does not take configuration changes.</exception>
+    public async Task<(Agent Agent, AgentStateHistory Transition)> UpdateConfigAsync(Guid id, AgentConfigInput? updates, Guid? updatedBy,
+        CancellationToken cancellationToken = default) =>
+        await ChangeConfigAsync(id, updates, complete => complete ? AgentTrigger.ConfigComplete : AgentTrigger.Configure,
+            AgentActors.Of(updatedBy), reason: null, cancellationToken);
+
+    /// <summary>
+    /// Starts a hot update of a running or degraded agent: merges the optional configuration changes (which must
+    /// leave it complete), bumps the config version and fires <see cref="AgentTrigger.HotUpdate"/> (to updating).
+    /// </summary>
+    /// <exception cref="InputValidationException">A field is invalid, or the configuration would be incomplete.</exception>
+    /// <exception cref="InvalidTransitionException">The agent is not running or degraded.</exception>
+    public async Task<(Agent Agent, AgentStateHistory Transition)> HotUpdateAsync(Guid id, AgentConfigInput? updates, Guid? updatedBy, string? reason,
+        CancellationToken cancellationToken = default) =>
+        await ChangeConfigAsync(id, updates ?? NoChanges, _ => AgentTrigger.HotUpdate, AgentActors.Of(updatedBy),
+            AgentLifecycleService.ValidateReason(reason), cancellationToken, requireComplete: true);
+
+    /// <summary>A hot update without configuration changes re-applies the current configuration (same version).</summary>
+    private static readonly AgentConfigInput NoChanges = new();
+
+    private async Task<(Agent Agent, AgentStateHistory Transition)> ChangeConfigAsync(Guid id, AgentConfigInput? updates, Func<bool, AgentTrigger> triggerFor,
+        string actor, string? reason, CancellationToken cancellationToken, bool requireComplete = false)
     {
         if (updates is null)
         {
@@ -102,15 +127,31 @@ public sealed partial class AgentService
         await EnsureTargetAllowedAsync(agent.OrgId, valid.Deployment?.Target, cancellationToken);
 
         Apply(agent, valid);
-        agent.ConfigVersion++;
-        if (agent.State == AgentStates.Draft && AgentConfigView.Of(agent).IsComplete)
+        var complete = AgentConfigView.Of(agent).IsComplete;
+        // Decided on the state as read; ApplyAsync stores it only if nobody moved the agent since.
+        var transition = new AgentStateMachine(agent.State, complete).Fire(triggerFor(complete));
+        if (requireComplete && !complete)
         {
-            agent.State = AgentStates.Ready;
+            // After the state check: a draft asked for a hot update hears 409, not about its configuration.
+            throw new InputValidationException(new Dictionary<string, string[]>
+            {
+                ["updates"] = [$"The configuration must stay complete; missing: {string.Join(", ", AgentConfigView.Of(agent).Missing)}."],
+            });
+        }
+
+        if (!ReferenceEquals(updates, NoChanges))
+        {
+            agent.ConfigVersion++;
         }
 
         agent.UpdatedAt = time.GetUtcNow();
+
+        await using var dbTransaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var history = await lifecycle.ApplyAsync(id, transition, actor, reason ?? $"configuration version {agent.ConfigVersion}", cancellationToken);
+        agent.State = transition.To;
         await SaveAsync(cancellationToken);
-        return agent;
+        await dbTransaction.CommitAsync(cancellationToken);
+        return (agent, history);
     }
 
     private async Task EnsureTargetAllowedAsync(Guid orgId, string? target, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using AgentFlow.Engine.Errors;
+using AgentFlow.Engine.Lifecycle;
 using AgentFlow.Engine.Paging;
 using AgentFlow.Engine.Persistence;
 using AgentFlow.Engine.Tenancy;
@@ -9,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace AgentFlow.Engine.Agents;
 
 /// <summary>The organisation's agents: create, list, change, archive, delete.</summary>
-public sealed partial class AgentService(AgentFlowDbContext db, UsageService usage, TimeProvider time)
+public sealed partial class AgentService(AgentFlowDbContext db, UsageService usage, AgentLifecycleService lifecycle, TimeProvider time)
 {
     public async Task<Page<Agent>> ListAsync(AgentFilter filter, PageRequest page, CancellationToken cancellationToken = default)
     {
@@ -58,6 +59,7 @@ public sealed partial class AgentService(AgentFlowDbContext db, UsageService usa
             UpdatedAt = now,
         };
         db.Agents.Add(agent);
+        db.AgentStateHistory.Add(AgentLifecycleService.Created(agent, AgentActors.Of(createdBy)));
         await SaveAsync(cancellationToken);
         return agent;
     }
@@ -113,11 +115,37 @@ public sealed partial class AgentService(AgentFlowDbContext db, UsageService usa
         return agent;
     }
 
+    /// <summary>Deletes an agent that was never deployed, or whose deployment is gone.</summary>
+    /// <exception cref="ResourceConflictException">
+    /// <c>AGENT_DEPLOYED</c>: the agent may have a deployment (<see cref="AgentTransitionTable.Deployed"/>); deleting the
+    /// row would leave it running. The engine's destroy (DELETE /api/engine/agents/{id}) stops and removes it first.
+    /// </exception>
     public async Task DeleteAsync(Guid id, CancellationToken cancellationToken = default)
     {
         var agent = await FindTrackedAsync(id, cancellationToken);
+        if (AgentTransitionTable.Deployed.Contains(agent.State, StringComparer.Ordinal))
+        {
+            throw new ResourceConflictException(
+                $"The agent is deployed (state '{agent.State}'): destroy it with DELETE /api/engine/agents/{id}, which stops and removes its deployment first.",
+                "state", AgentDeployedCode);
+        }
+
         db.Agents.Remove(agent);
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public const string AgentDeployedCode = "AGENT_DEPLOYED";
+
+    /// <summary>The last step of a destroy: deletes the agent (and its history) if it is still destroying.</summary>
+    /// <exception cref="InvalidTransitionException">The agent left destroying meanwhile (a failed teardown moved it to error).</exception>
+    public async Task DeleteDestroyedAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        var deleted = await db.Agents.Where(a => a.Id == id && a.State == AgentStates.Destroying).ExecuteDeleteAsync(cancellationToken);
+        if (deleted == 0)
+        {
+            var agent = await GetAsync(id, cancellationToken);
+            throw new InvalidTransitionException(agent.State, AgentTrigger.Destroy, new AgentStateMachine(agent.State, AgentConfigView.Of(agent).IsComplete).PermittedTriggers);
+        }
     }
 
     private Guid OrgInScope() => db.CurrentOrgId ?? throw new InvalidOperationException("No organisation in scope to own the new agent.");

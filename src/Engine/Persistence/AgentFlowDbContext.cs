@@ -3,6 +3,7 @@ using AgentFlow.Engine.Activity;
 using AgentFlow.Engine.Agents;
 using AgentFlow.Engine.Audit;
 using AgentFlow.Engine.Identity;
+using AgentFlow.Engine.Lifecycle;
 using AgentFlow.Engine.Permissions;
 using AgentFlow.Engine.Retention;
 using AgentFlow.Engine.Rules;
@@ -39,6 +40,7 @@ public abstract class AgentFlowDbContext(DbContextOptions options, ITenantContex
     public DbSet<Approvals.ApprovalPolicy> ApprovalPolicies => Set<Approvals.ApprovalPolicy>();
     public DbSet<Approvals.ApprovalRequest> ApprovalRequests => Set<Approvals.ApprovalRequest>();
     public DbSet<Approvals.ApprovalDecision> ApprovalDecisions => Set<Approvals.ApprovalDecision>();
+    public DbSet<AgentStateHistory> AgentStateHistory => Set<AgentStateHistory>();
 
     /// <summary>Read by the query filters on every query, so a context follows its scope's tenant.</summary>
     public Guid? CurrentOrgId => tenant.OrgId;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AgentFlow.Engine.Errors;
+using AgentFlow.Engine.Lifecycle;
 using AgentFlow.Plugins;
 using AgentFlow.Host.Endpoints.Workflows;
 using AgentFlow.Workflows.Definitions;
@@ -25,6 +26,13 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
             InputValidationException e => ApiProblem.Validation(e.Errors),
             ResourceNotFoundException e => ApiProblem.Create(StatusCodes.Status404NotFound, e.Code, e.Message, new { resource = e.Resource, id = e.Id }),
             ResourceConflictException e => ApiProblem.Create(StatusCodes.Status409Conflict, e.Code, e.Message, new { field = e.Field }),
+            InvalidTransitionException e => ApiProblem.Create(StatusCodes.Status409Conflict, e.Code, e.Message, new
+            {
+                state = e.State,
+                trigger = AgentTriggerNames.ToName(e.Trigger),
+                allowed = e.Allowed.Select(AgentTriggerNames.ToName).ToList(),
+            }),
+            DeploymentUnavailableException e => ApiProblem.Create(StatusCodes.Status501NotImplemented, e.Code, e.Message),
             OperationNotAllowedException e => ApiProblem.Create(StatusCodes.Status403Forbidden, e.Code, e.Message),
             PlanLimitExceededException e => ApiProblem.Create(StatusCodes.Status403Forbidden, e.Code, e.Message, e.Details),
             // Workflow errors: a definition's problems are a list (node id, field, message, severity), not a field map.

@@ -90,7 +90,7 @@ public sealed record OrganizationStatsResponse(StatsOrganizationResponse Org, St
 /// platform administrator); usage and stats of another organisation are a 404 unless the caller is the platform
 /// administrator (<see cref="OrgCaller.IsPlatformAdmin"/>).
 /// </summary>
-internal static class EngineAgentsApi
+internal static partial class EngineAgentsApi
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
@@ -104,9 +104,10 @@ internal static class EngineAgentsApi
             .WithSummary("The organisation's agents with their configuration (orgId optional, state, status, limit ≤ 200, offset)").RequireRole(UserRole.Member);
         group.MapGet("/{id:guid}", GetEngineAgent).WithName("GetEngineAgent").WithSummary("One agent with its configuration, state, health and usage").RequireRole(UserRole.Member);
         group.MapPatch("/{id:guid}/config", UpdateEngineAgentConfig).WithName("UpdateEngineAgentConfig")
-            .WithSummary("Merge configuration changes ({updates}); a complete draft becomes ready").RequireRole(UserRole.Admin).Audited("engine_agent.configure");
+            .WithSummary("Merge configuration changes ({updates}) in draft, configuring, ready, stopped or error; the agent becomes ready if complete, else configuring").RequireRole(UserRole.Admin).Audited("engine_agent.configure");
         group.MapGet("/{id:guid}/usage", GetEngineAgentUsage).WithName("GetEngineAgentUsage")
             .WithSummary("Tool calls, tokens and cost today, this month and in total, against the agent's budgets").RequireRole(UserRole.Member);
+        MapLifecycle(group);
 
         routes.MapGet("/api/engine/usage/{orgId:guid}", GetOrganizationAgentUsage).WithTags("Engine agents").WithName("GetEngineOrganizationUsage")
             .WithSummary("The organisation's usage across its agents, per agent and against the plan").RequireRole(UserRole.Member);
@@ -145,11 +146,13 @@ internal static class EngineAgentsApi
     }
 
     private static async Task<Ok<DataResponse<EngineAgentResponse>>> UpdateEngineAgentConfig(Guid id, UpdateEngineAgentConfigRequest request, AgentService agents,
-        AuditContext audit, CancellationToken cancellationToken)
+        AuditContext audit, HttpContext http, CancellationToken cancellationToken)
     {
-        var agent = await agents.UpdateConfigAsync(id, request.Updates, cancellationToken);
+        var (agent, transition) = await agents.UpdateConfigAsync(id, request.Updates, http.User.UserId(), cancellationToken);
         audit.Resource = $"agent:{agent.Id}";
         audit.Details["version"] = agent.ConfigVersion;
+        audit.Details["from"] = transition.From;
+        audit.Details["to"] = transition.To;
         return TypedResults.Ok(Envelope.Of(EngineAgentResponse.From(agent)));
     }
 

@@ -246,7 +246,7 @@ public abstract class EngineAgentsApiTests<TFixture>(TFixture host) : IClassFixt
     }
 
     [Fact]
-    public async Task UpdateConfig_StillIncomplete_StaysDraftAndListsWhatIsMissing()
+    public async Task UpdateConfig_StillIncomplete_MovesToConfiguringAndListsWhatIsMissing()
     {
         var tenant = await host.CreateTenantAsync();
         var id = await CreateAsync(tenant, new { name = "partial" });
@@ -254,7 +254,7 @@ public abstract class EngineAgentsApiTests<TFixture>(TFixture host) : IClassFixt
         var response = await tenant.Owner.Client.PatchAsJsonAsync($"{Agents}/{id}/config", new { updates = new { displayName = "Partial" } });
 
         var agent = (await response.AssertSuccessAsync()).GetProperty("data");
-        Assert.Equal("draft", agent.GetProperty("state").GetString());
+        Assert.Equal("configuring", agent.GetProperty("state").GetString());
         var missing = agent.GetProperty("missingConfig").EnumerateArray().Select(e => e.GetString()).ToList();
         Assert.Equal(["model.modelId", "deployment.target", "permissionProfileId"], missing);
     }

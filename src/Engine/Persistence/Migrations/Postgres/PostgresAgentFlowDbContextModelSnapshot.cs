@@ -595,6 +595,59 @@ namespace AgentFlow.Engine.Persistence.Migrations.Postgres
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("AgentFlow.Engine.Lifecycle.AgentStateHistory", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid>("AgentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("From")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<Guid>("OrgId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrgId");
+
+                    b.HasIndex("AgentId", "At");
+
+                    b.HasIndex("AgentId", "Sequence")
+                        .IsUnique();
+
+                    b.ToTable("agent_state_history", (string)null);
+                });
+
             modelBuilder.Entity("AgentFlow.Engine.Permissions.AgentPermissionProfile", b =>
                 {
                     b.Property<Guid>("AgentId")
@@ -900,6 +953,21 @@ namespace AgentFlow.Engine.Persistence.Migrations.Postgres
 
             modelBuilder.Entity("AgentFlow.Engine.Identity.User", b =>
                 {
+                    b.HasOne("AgentFlow.Engine.Tenancy.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrgId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AgentFlow.Engine.Lifecycle.AgentStateHistory", b =>
+                {
+                    b.HasOne("AgentFlow.Engine.Agents.Agent", null)
+                        .WithMany()
+                        .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("AgentFlow.Engine.Tenancy.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrgId")
