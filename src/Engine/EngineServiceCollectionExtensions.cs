@@ -63,6 +63,10 @@ public static class EngineServiceCollectionExtensions
         services.TryAddScoped(sp => sp.GetRequiredService<SkillCatalogSource>().Current);
 
         services.TryAddSingleton<AgentFlow.Engine.Deployment.DeployTargetCatalog>();
+        services.AddOptions<AgentFlow.Engine.Deployment.DeploymentOptions>().Bind(configuration.GetSection(AgentFlow.Engine.Deployment.DeploymentOptions.SectionName));
+        services.TryAddScoped<AgentFlow.Engine.Deployment.DeploymentService>();
+        services.AddOptions<AgentFlow.Engine.Deployment.HealthOptions>().Bind(configuration.GetSection(AgentFlow.Engine.Deployment.HealthOptions.SectionName));
+        services.TryAddScoped<AgentFlow.Engine.Deployment.HealthMonitor>();
         services.AddOptions<AgentFlow.Engine.Approvals.ApprovalOptions>().Bind(configuration.GetSection(AgentFlow.Engine.Approvals.ApprovalOptions.SectionName));
         services.TryAddSingleton<AgentFlow.Engine.Approvals.ApprovalSignals>();
         services.TryAddScoped<AgentFlow.Engine.Approvals.ApprovalPolicyService>();

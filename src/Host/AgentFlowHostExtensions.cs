@@ -3,7 +3,10 @@ using System.Text.Json.Serialization;
 using AgentFlow.Engine.Persistence;
 using AgentFlow.Engine.Approvals;
 using AgentFlow.Host.Approvals;
+using AgentFlow.Engine.Deployment;
+using AgentFlow.Engine.Lifecycle;
 using AgentFlow.Host.Auth;
+using AgentFlow.Host.Deployment;
 using AgentFlow.Host.Endpoints.Admin;
 using AgentFlow.Host.Endpoints.Auth;
 using AgentFlow.Host.Endpoints.Engine;
@@ -113,6 +116,9 @@ internal static class AgentFlowHostExtensions
         services.AddSingleton<IActivityTypeContribution, PlatformActivities>();
         services.AddSingleton<SystemWorkflows>();
         services.AddSingleton<IApprovalWorkflowLauncher, ApprovalWorkflowLauncher>();
+        services.AddScoped<IAgentDeploymentOrchestrator, WorkflowDeploymentOrchestrator>();
+        services.AddSingleton<IHealthLoopLauncher, HealthLoopLauncher>();
+        services.AddSingleton<IPostConfigureOptions<DeploymentOptions>, DeploymentAddress>();
     }
 
     private static void AddPlugins(IServiceCollection services, ConfigurationManager configuration, string contentRoot)

@@ -41,6 +41,7 @@ public abstract class AgentFlowDbContext(DbContextOptions options, ITenantContex
     public DbSet<Approvals.ApprovalRequest> ApprovalRequests => Set<Approvals.ApprovalRequest>();
     public DbSet<Approvals.ApprovalDecision> ApprovalDecisions => Set<Approvals.ApprovalDecision>();
     public DbSet<AgentStateHistory> AgentStateHistory => Set<AgentStateHistory>();
+    public DbSet<Deployment.AgentDeployment> AgentDeployments => Set<Deployment.AgentDeployment>();
 
     /// <summary>Read by the query filters on every query, so a context follows its scope's tenant.</summary>
     public Guid? CurrentOrgId => tenant.OrgId;
