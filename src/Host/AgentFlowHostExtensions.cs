@@ -168,6 +168,7 @@ internal static class AgentFlowHostExtensions
         app.MapWorkflowInstancesApi();
         app.MapDeployTargetsApi();
         app.MapApprovalsApi();
+        app.MapDeploymentsApi();
         app.MapPluginsApi();
         app.MapWorkflowHttpTriggers();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();

@@ -44,9 +44,12 @@ public abstract class AgentFlowHostFixture : WebApplicationFactory<Program>, IAs
             return;
         }
 
-        // Touch the server so the Host starts (and migrates) before the first test runs.
-        _ = Server;
+        // Start the Host (and migrate) before the first test runs.
+        StartHost();
     }
+
+    /// <summary>Starts the Host: the in-memory test server, unless a fixture serves over real sockets.</summary>
+    protected virtual void StartHost() => _ = Server;
 
     public override async ValueTask DisposeAsync()
     {
