@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using AgentFlow.Host.Tests.Infrastructure;
-using AgentFlow.Host.Tests.Workflows.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentFlow.Host.Tests.Api.Approvals;
 
@@ -72,7 +72,7 @@ internal static class ApprovalTestSupport
     {
         var key = $"approval-timeout:{approvalId:N}:{level}";
         string last = "nothing read";
-        await WorkflowClusterExtensions.WaitUntilAsync(async () =>
+        await PollAsync(async () =>
         {
             var request = await GetAsync(member, approvalId);
             if (request.GetProperty("workflowInstanceId").ValueKind != JsonValueKind.String)
@@ -84,9 +84,34 @@ internal static class ApprovalTestSupport
             var instanceId = request.GetProperty("workflowInstanceId").GetGuid();
             var detail = (await (await member.GetAsync($"/api/workflows/instances/{instanceId}")).AssertSuccessAsync()).GetProperty("data");
             last = detail.GetRawText();
+            if (detail.GetProperty("instance").GetProperty("status").GetString() is "finished" or "faulted" or "cancelled")
+            {
+                Assert.Fail($"Approval {approvalId} was expected to wait on {key}, but its workflow ended with the request {request.GetProperty("status").GetString()} (decided by {request.GetProperty("decidedBy")}): {last}");
+            }
+
             return detail.GetProperty("instance").GetProperty("status").GetString() == "suspended"
                 && detail.GetProperty("waits").EnumerateArray().Any(w => w.GetProperty("key").GetString() == key);
-        }, timeout ?? TimeSpan.FromSeconds(30), () => $"approval {approvalId} to wait on {key} (last: {last})");
+        }, () => $"approval {approvalId} to wait on {key} (last: {last})", timeout: timeout);
+    }
+
+    /// <summary>
+    /// Polls a condition read through the API every quarter second (real time), so a slow wait stays well under the
+    /// organisation's rate limit; when <paramref name="clock"/> is given it moves a second forward on every poll, for work
+    /// the runtime re-queues "a little later" in clock time. Fails with the description when the condition never holds.
+    /// </summary>
+    public static async Task PollAsync(Func<Task<bool>> condition, Func<string> describe, FakeTimeProvider? clock = null, TimeSpan? timeout = null)
+    {
+        var deadline = TimeProvider.System.GetUtcNow() + (timeout ?? TimeSpan.FromSeconds(30));
+        while (!await condition())
+        {
+            if (TimeProvider.System.GetUtcNow() > deadline)
+            {
+                Assert.Fail($"Timed out waiting for {describe()}.");
+            }
+
+            clock?.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(250);
+        }
     }
 
     /// <summary>Signs the user in on this host through <c>POST /auth/login</c> (after a restart the old clients point at a disposed host).</summary>

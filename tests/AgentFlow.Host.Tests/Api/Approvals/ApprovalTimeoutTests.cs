@@ -50,8 +50,8 @@ public abstract class ApprovalTimeoutTests(DatabaseProvider provider)
             using var second = await SignInAsync(node, u2.Email);
             using var agentAfter = node.CreateApiKeyClient(agentKey);
 
-            await cluster.TickUntilAsync(async () => (await GetAsync(owner, decidedLater)).GetProperty("level").GetInt32() == 2
-                && (await GetAsync(owner, timesOut)).GetProperty("level").GetInt32() == 2, () => "both requests to reach level 2");
+            await PollAsync(async () => (await GetAsync(owner, decidedLater)).GetProperty("level").GetInt32() == 2
+                && (await GetAsync(owner, timesOut)).GetProperty("level").GetInt32() == 2, () => "both requests to reach level 2", cluster.Clock);
             var atLevel2 = await GetAsync(owner, decidedLater);
             Assert.Equal("pending", atLevel2.GetProperty("status").GetString());
             Assert.Equal([$"user:{u2.Id}"], atLevel2.GetProperty("approvers").EnumerateArray().Select(a => a.GetString()));
@@ -67,11 +67,11 @@ public abstract class ApprovalTimeoutTests(DatabaseProvider provider)
             Assert.True(runs.GetProperty("allowed").GetBoolean(), runs.GetRawText());
 
             IReadOnlyList<JsonElement> escalated = [];
-            await WorkflowClusterExtensions.WaitUntilAsync(async () =>
+            await PollAsync(async () =>
             {
                 escalated = await EventsAsync(owner, agentId, "approval_escalated");
                 return escalated.Count >= 2;
-            }, describe: () => $"two approval_escalated events (got {escalated.Count})");
+            }, () => $"two approval_escalated events (got {escalated.Count})");
             Assert.Contains(escalated, e => e.GetProperty("data").GetProperty("approvalId").GetGuid() == decidedLater
                 && e.GetProperty("data").GetProperty("level").GetInt32() == 2);
 
@@ -79,11 +79,11 @@ public abstract class ApprovalTimeoutTests(DatabaseProvider provider)
             await AwaitingLevelAsync(owner, timesOut, 2);
             cluster.Clock.Advance(TimeSpan.FromMinutes(31));
             JsonElement closed = default;
-            await cluster.TickUntilAsync(async () =>
+            await PollAsync(async () =>
             {
                 closed = await GetAsync(owner, timesOut);
                 return closed.GetProperty("status").GetString() != "pending";
-            }, () => "the level-2 timeout to close the request");
+            }, () => "the level-2 timeout to close the request", cluster.Clock);
             Assert.Equal("expired", closed.GetProperty("status").GetString());
             Assert.Equal("system", closed.GetProperty("decidedBy").GetString());
             Assert.Equal("approved", (await GetAsync(owner, decidedLater)).GetProperty("status").GetString());
@@ -113,18 +113,18 @@ public abstract class ApprovalTimeoutTests(DatabaseProvider provider)
         await (await DecideAsync(tenant.Owner.Client, approvalId, "approve")).AssertProblemAsync(HttpStatusCode.Forbidden, "NOT_AN_APPROVER");
 
         cluster.Clock.Advance(TimeSpan.FromMinutes(6));
-        await cluster.TickUntilAsync(async () => (await GetAsync(tenant.Owner.Client, approvalId)).GetProperty("level").GetInt32() == 2,
-            () => "the request to reach the admins' level");
+        await PollAsync(async () => (await GetAsync(tenant.Owner.Client, approvalId)).GetProperty("level").GetInt32() == 2,
+            () => "the request to reach the admins' level", cluster.Clock);
         var atAdmins = await GetAsync(tenant.Owner.Client, approvalId);
         await (await DecideAsync(named.Client, approvalId, "approve")).AssertProblemAsync(HttpStatusCode.Forbidden, "NOT_AN_APPROVER");
         await AwaitingLevelAsync(tenant.Owner.Client, approvalId, 2);
         cluster.Clock.Advance(TimeSpan.FromMinutes(6));
         JsonElement closed = default;
-        await cluster.TickUntilAsync(async () =>
+        await PollAsync(async () =>
         {
             closed = await GetAsync(tenant.Owner.Client, approvalId);
             return closed.GetProperty("status").GetString() != "pending";
-        }, () => "the admins' level to run out");
+        }, () => "the admins' level to run out", cluster.Clock);
 
         Assert.Equal(2, atAdmins.GetProperty("levels").GetInt32());
         Assert.Contains("role:admin", atAdmins.GetProperty("approvers").EnumerateArray().Select(a => a.GetString()));
@@ -152,11 +152,11 @@ public abstract class ApprovalTimeoutTests(DatabaseProvider provider)
 
         cluster.Clock.Advance(TimeSpan.FromMinutes(6));
         JsonElement request = default;
-        await cluster.TickUntilAsync(async () =>
+        await PollAsync(async () =>
         {
             request = await GetAsync(tenant.Owner.Client, approvalId);
             return request.GetProperty("status").GetString() != "pending";
-        }, () => "the timeout to close the request");
+        }, () => "the timeout to close the request", cluster.Clock);
 
         Assert.Equal("expired", request.GetProperty("status").GetString());
         Assert.Equal("system", request.GetProperty("decidedBy").GetString());
@@ -185,11 +185,11 @@ public abstract class ApprovalTimeoutTests(DatabaseProvider provider)
 
         cluster.Clock.Advance(TimeSpan.FromMinutes(6));
         JsonElement request = default;
-        await cluster.TickUntilAsync(async () =>
+        await PollAsync(async () =>
         {
             request = await GetAsync(tenant.Owner.Client, approvalId);
             return request.GetProperty("status").GetString() != "pending";
-        }, () => "the timeout to close the request");
+        }, () => "the timeout to close the request", cluster.Clock);
 
         Assert.Equal("approved", request.GetProperty("status").GetString());
         Assert.Equal("system", request.GetProperty("decidedBy").GetString());
