@@ -154,6 +154,15 @@ public sealed partial class AgentService
         return (agent, history);
     }
 
+    /// <summary>Checked again at deploy time: the organisation's plan may have changed since the target was chosen.</summary>
+    /// <exception cref="ResourceNotFoundException">No such agent in the organisation in scope.</exception>
+    /// <exception cref="PlanLimitExceededException">The plan no longer allows the agent's deployment target.</exception>
+    public async Task EnsureDeployableAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        var agent = await GetAsync(id, cancellationToken);
+        await EnsureTargetAllowedAsync(agent.OrgId, AgentConfigView.Of(agent).Deployment.Target, cancellationToken);
+    }
+
     private async Task EnsureTargetAllowedAsync(Guid orgId, string? target, CancellationToken cancellationToken)
     {
         if (target is not null)
