@@ -215,6 +215,20 @@ public abstract class AgentLifecycleServiceTests<TFixture>(TFixture engine) : IC
     }
 
     [Fact]
+    public async Task HotUpdateAsync_NewDeploymentTarget_IsRefusedAndChangesNothing()
+    {
+        var orgId = await engine.CreateOrganizationAsync();
+        var id = await RunningAgentAsync(orgId);
+
+        var error = await Assert.ThrowsAsync<InputValidationException>(() =>
+            InAgentsAsync(orgId, s => s.HotUpdateAsync(id, new AgentConfigInput(Deployment: new AgentDeploymentConfig("local")), null, null)));
+
+        Assert.Equal(["updates.deployment.target"], error.Errors.Keys);
+        var agent = await InAgentsAsync(orgId, s => s.GetAsync(id));
+        Assert.Equal((AgentStates.Running, "docker"), (agent.State, AgentConfigView.Of(agent).Deployment.Target));
+    }
+
+    [Fact]
     public async Task DeleteAsync_DeployedAgent_IsRefusedAsAgentDeployed()
     {
         var orgId = await engine.CreateOrganizationAsync();
