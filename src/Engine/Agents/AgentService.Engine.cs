@@ -99,12 +99,20 @@ public sealed partial class AgentService
     /// Starts a hot update of a running or degraded agent: merges the optional configuration changes (which must
     /// leave it complete), bumps the config version and fires <see cref="AgentTrigger.HotUpdate"/> (to updating).
     /// </summary>
-    /// <exception cref="InputValidationException">A field is invalid, or the configuration would be incomplete.</exception>
+    /// <exception cref="InputValidationException">A field is invalid, the deployment target is named, or the configuration would be incomplete.</exception>
     /// <exception cref="InvalidTransitionException">The agent is not running or degraded.</exception>
     public async Task<(Agent Agent, AgentStateHistory Transition)> HotUpdateAsync(Guid id, AgentConfigInput? updates, Guid? updatedBy, string? reason,
-        CancellationToken cancellationToken = default) =>
-        await ChangeConfigAsync(id, updates ?? NoChanges, _ => AgentTrigger.HotUpdate, AgentActors.Of(updatedBy),
+        CancellationToken cancellationToken = default)
+    {
+        if (updates?.Deployment?.Target is not null)
+        {
+            // The target is where the agent runs: moving it is a stop, a config update and a deploy, not a hot update.
+            throw InputValidationException.For("updates.deployment.target", "The deployment target cannot change in a hot update; stop the agent, change it, and deploy.");
+        }
+
+        return await ChangeConfigAsync(id, updates ?? NoChanges, _ => AgentTrigger.HotUpdate, AgentActors.Of(updatedBy),
             AgentLifecycleService.ValidateReason(reason), cancellationToken, requireComplete: true);
+    }
 
     /// <summary>A hot update without configuration changes re-applies the current configuration (same version).</summary>
     private static readonly AgentConfigInput NoChanges = new();
@@ -152,6 +160,15 @@ public sealed partial class AgentService
         await SaveAsync(cancellationToken);
         await dbTransaction.CommitAsync(cancellationToken);
         return (agent, history);
+    }
+
+    /// <summary>Checked again at deploy time: the organisation's plan may have changed since the target was chosen.</summary>
+    /// <exception cref="ResourceNotFoundException">No such agent in the organisation in scope.</exception>
+    /// <exception cref="PlanLimitExceededException">The plan no longer allows the agent's deployment target.</exception>
+    public async Task EnsureDeployableAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        var agent = await GetAsync(id, cancellationToken);
+        await EnsureTargetAllowedAsync(agent.OrgId, AgentConfigView.Of(agent).Deployment.Target, cancellationToken);
     }
 
     private async Task EnsureTargetAllowedAsync(Guid orgId, string? target, CancellationToken cancellationToken)

@@ -26,11 +26,14 @@ public abstract class AgentLifecycleServiceTests<TFixture>(TFixture engine) : IC
         var actor = Guid.NewGuid().ToString();
         var id = await CreateReadyAgentAsync(orgId);
 
+        engine.Time.Advance(TimeSpan.FromMinutes(5));
+
         var row = await InOrgAsync(orgId, s => s.FireAsync(id, AgentTrigger.Deploy, actor, "  first rollout  "));
 
         Assert.Equal((AgentStates.Ready, AgentStates.Provisioning, "deploy", actor, "first rollout"), (row.From, row.To, row.Trigger, row.Actor, row.Reason));
         Assert.Equal(engine.Time.GetUtcNow(), row.At);
-        Assert.Equal(AgentStates.Provisioning, await StateAsync(orgId, id));
+        var agent = await InAgentsAsync(orgId, s => s.GetAsync(id));
+        Assert.Equal((AgentStates.Provisioning, engine.Time.GetUtcNow()), (agent.State, agent.UpdatedAt));
         var history = await HistoryAsync(orgId, id);
         Assert.Equal(["deploy", "configComplete", "create"], history.Select(h => h.Trigger));
         Assert.Equal([3L, 2L, 1L], history.Select(h => h.Sequence));
@@ -209,6 +212,20 @@ public abstract class AgentLifecycleServiceTests<TFixture>(TFixture engine) : IC
         Assert.Equal(3, agent.ConfigVersion);
         Assert.Equal(0.1, AgentConfigView.Of(agent).Model.Temperature);
         Assert.Equal(("hotUpdate", "cooler"), (transition.Trigger, transition.Reason));
+    }
+
+    [Fact]
+    public async Task HotUpdateAsync_NewDeploymentTarget_IsRefusedAndChangesNothing()
+    {
+        var orgId = await engine.CreateOrganizationAsync();
+        var id = await RunningAgentAsync(orgId);
+
+        var error = await Assert.ThrowsAsync<InputValidationException>(() =>
+            InAgentsAsync(orgId, s => s.HotUpdateAsync(id, new AgentConfigInput(Deployment: new AgentDeploymentConfig("local")), null, null)));
+
+        Assert.Equal(["updates.deployment.target"], error.Errors.Keys);
+        var agent = await InAgentsAsync(orgId, s => s.GetAsync(id));
+        Assert.Equal((AgentStates.Running, "docker"), (agent.State, AgentConfigView.Of(agent).Deployment.Target));
     }
 
     [Fact]

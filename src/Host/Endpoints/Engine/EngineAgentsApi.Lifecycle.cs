@@ -58,11 +58,12 @@ internal static partial class EngineAgentsApi
     }
 
     private static async Task<Accepted<DataResponse<AgentTransitionResponse>>> DeployEngineAgent(Guid id, [FromBody] AgentLifecycleRequest? request,
-        AgentLifecycleService lifecycle, [FromServices] IEnumerable<IAgentDeploymentOrchestrator> orchestrators, IServiceScopeFactory scopes, AuditContext audit, HttpContext http,
+        AgentService agents, AgentLifecycleService lifecycle, [FromServices] IEnumerable<IAgentDeploymentOrchestrator> orchestrators, IServiceScopeFactory scopes, AuditContext audit, HttpContext http,
         CancellationToken cancellationToken)
     {
         var orchestrator = Orchestrator(orchestrators);
         var actor = Actor(http);
+        await agents.EnsureDeployableAsync(id, cancellationToken);
         var transition = await lifecycle.FireAsync(id, AgentTrigger.Deploy, actor, request?.Reason, cancellationToken);
         await OrchestrateAsync(scopes, http, id, "deploy", () => orchestrator.DeployAsync(id, actor, transition.Reason, cancellationToken));
         return TypedResults.Accepted($"/api/engine/agents/{id}", Envelope.Of(Audit(audit, transition)));

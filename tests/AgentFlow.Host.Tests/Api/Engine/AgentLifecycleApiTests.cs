@@ -78,6 +78,25 @@ public abstract class AgentLifecycleApiTests<TFixture>(TFixture host) : IClassFi
     }
 
     [Fact]
+    public async Task Deploy_PlanNoLongerAllowsTheTarget_Returns403PlanLimitAndStaysReady()
+    {
+        var tenant = await host.CreateTenantAsync();
+        var id = await ReadyAsync(tenant);
+        await (await tenant.Owner.Client.PatchAsJsonAsync($"{Agents}/{id}/config", new { updates = new { deployment = new { target = "fly" } } })).AssertSuccessAsync();
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<OrganizationService>().ChangePlanAsync(tenant.OrgId, PlanCatalog.Free.Name, new OrgCaller(Organization.DefaultId, UserRole.Owner));
+        }
+
+        var response = await tenant.Owner.Client.PostAsync($"{Agents}/{id}/deploy", null);
+
+        var details = (await response.AssertProblemAsync(HttpStatusCode.Forbidden, "PLAN_LIMIT")).GetProperty("details");
+        Assert.Equal("fly", details.GetProperty("target").GetString());
+        Assert.Equal("ready", await StateAsync(tenant, id));
+        Assert.Empty(Log.For(id));
+    }
+
+    [Fact]
     public async Task Stop_DraftAgent_Returns409WithStateTriggerAndAllowedAndCallsNothing()
     {
         var tenant = await host.CreateTenantAsync();
