@@ -16,6 +16,7 @@ internal static partial class RuntimeEndpoints
         services.AddSingleton(settings);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<WorkspaceStore>();
+        services.AddHostedService<WorkspaceWatcher>();
         services.AddSingleton<RuntimeState>();
         services.AddHttpClient("agentflow");
         services.AddSingleton(sp =>

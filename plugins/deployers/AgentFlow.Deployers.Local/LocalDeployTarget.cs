@@ -350,9 +350,16 @@ public sealed partial class LocalDeployTarget : IDeployTarget
             return DeployStepResult.Ok("Workspace written; applied at the next start.");
         }
 
+        if (context.Environment.GetValueOrDefault(AgentKeyVariable) is not { Length: > 0 } key)
+        {
+            // The server keeps no copy of the agent's key: the runtime watches its workspace and reloads on its own.
+            context.Log.Info("Workspace rewritten; the agent runtime reloads it when it sees the change.");
+            return DeployStepResult.Ok("Workspace updated; the runtime reloads it on change.");
+        }
+
         using var http = new HttpClient { Timeout = ProbeTimeout };
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"{UrlOf(process.Port)}/reload"));
-        request.Headers.Add("X-API-Key", context.Environment.GetValueOrDefault(AgentKeyVariable) ?? "");
+        request.Headers.Add("X-API-Key", key);
         try
         {
             using var response = await http.SendAsync(request, cancellationToken);

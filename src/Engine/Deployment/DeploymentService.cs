@@ -46,8 +46,9 @@ public sealed record PhaseOutcome(bool Succeeded, string Message, bool Retryable
 
 /// <summary>
 /// Runs deployment phases and operations of an agent on its deploy target (a plugin, held by a lease for the call),
-/// keeping the target's state in <see cref="AgentDeployment"/> between phases, generating the workspace, issuing the
-/// agent's key at configure time, and reporting each step as a <c>deployment_phase</c> activity event.
+/// keeping the target's state in <see cref="AgentDeployment"/> between phases, generating the workspace (configure, hot
+/// update), issuing the agent's key whenever a process starts (deploy, restart: the previous key is revoked, and the
+/// plaintext exists only in the process's environment), and reporting each step as a <c>deployment_phase</c> event.
 /// </summary>
 public sealed class DeploymentService(
     AgentFlowDbContext db, DeployTargetCatalog targets, ApiKeyService keys, PermissionProfileService profiles, IActivityRecorder recorder,
@@ -114,14 +115,14 @@ public sealed class DeploymentService(
                 default:
                     return await target.VerifyAsync(context, cancellationToken);
             }
-        }, issueKey: phase == DeployPhase.Configure, cancellationToken);
+        }, issueKey: phase == DeployPhase.Deploy, cancellationToken);
     }
 
     public Task<PhaseOutcome> StopAsync(Guid agentId, CancellationToken cancellationToken = default) =>
         RunAsync(agentId, "stop", (target, context) => target.StopAsync(context, cancellationToken), false, cancellationToken, missingIsDone: true);
 
     public Task<PhaseOutcome> RestartAsync(Guid agentId, CancellationToken cancellationToken = default) =>
-        RunAsync(agentId, "restart", (target, context) => target.RestartAsync(context, cancellationToken), false, cancellationToken);
+        RunAsync(agentId, "restart", (target, context) => target.RestartAsync(context, cancellationToken), true, cancellationToken);
 
     public Task<PhaseOutcome> HotUpdateAsync(Guid agentId, CancellationToken cancellationToken = default) =>
         RunAsync(agentId, "hot-update", (target, context) => target.HotUpdateAsync(context, cancellationToken), false, cancellationToken);
@@ -187,7 +188,7 @@ public sealed class DeploymentService(
 
         Dictionary<string, string>? environment = null;
         IReadOnlyDictionary<string, string>? workspace = null;
-        if (issueKey || step is "hot-update")
+        if (step is "configure" or "hot-update")
         {
             var profile = await profiles.CompiledAsync(agentId, cancellationToken);
             workspace = AgentWorkspaceGenerator.Generate(AgentConfigView.Of(agent), profile, agent.CreatedAt);

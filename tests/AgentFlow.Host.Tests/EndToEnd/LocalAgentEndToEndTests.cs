@@ -29,7 +29,7 @@ public sealed class LocalAgentEndToEndTests(KestrelHostFixture host) : IClassFix
         using var agent = await RuntimeClientAsync(client, agentId);
         var task = await (await agent.PostAsJsonAsync("tasks", new { toolId = "agenticmail_send", arguments = new { to = "customer@example.com", subject = "Order 42" } }))
             .AssertSuccessAsync(HttpStatusCode.Accepted);
-        var taskId = task.GetProperty("id").GetString();
+        var taskId = task.GetProperty("data").GetProperty("id").GetString();
 
         var pending = await WaitForAsync(async () =>
         {
@@ -43,16 +43,16 @@ public sealed class LocalAgentEndToEndTests(KestrelHostFixture host) : IClassFix
 
         var done = await WaitForAsync(async () =>
         {
-            var body = await (await agent.GetAsync($"tasks/{taskId}")).AssertSuccessAsync();
+            var body = (await (await agent.GetAsync($"tasks/{taskId}")).AssertSuccessAsync()).GetProperty("data");
             return body.GetProperty("status").GetString() is "completed" or "failed" ? body : (JsonElement?)null;
         });
-        Assert.Equal("completed", done.GetProperty("status").GetString());
+        Assert.True(done.GetProperty("status").GetString() == "completed", done.GetRawText());
 
         await host.Recorder().FlushAsync();
         var calls = (await (await client.GetAsync($"/api/engine/activity/tool-calls?agentId={agentId}&toolId=agenticmail_send")).AssertSuccessAsync()).GetProperty("data")
             .EnumerateArray().Select(c => c.GetProperty("status").GetString()).ToList();
         Assert.Contains("blocked", calls);
-        Assert.Contains("completed", calls);
+        Assert.Contains("succeeded", calls);
 
         var events = (await (await client.GetAsync($"/api/engine/activity/events?agentId={agentId}&limit=500")).AssertSuccessAsync()).GetProperty("data")
             .EnumerateArray().Reverse().Select(e => e.GetProperty("type").GetString()!).ToList();
@@ -135,7 +135,9 @@ public sealed class LocalAgentEndToEndTests(KestrelHostFixture host) : IClassFix
             },
         })).AssertSuccessAsync(HttpStatusCode.Created);
         var agentId = created.GetProperty("data").GetProperty("id").GetGuid();
-        await (await client.PostAsJsonAsync($"/api/engine/profiles/{agentId}/apply-preset", new { presetName = "Customer Support" })).AssertSuccessAsync();
+        await (await client.PostAsJsonAsync($"/api/engine/profiles/{agentId}/apply-preset", new { presetName = "customer-support" })).AssertSuccessAsync();
+        // As in the reference, an agent is created as a draft; a configuration update that completes it makes it ready.
+        await (await client.PatchAsJsonAsync($"/api/engine/agents/{agentId}/config", new { updates = new { permissionProfileId = "customer-support" } })).AssertSuccessAsync();
         _deployed.Add((client, agentId));
 
         var deploy = await client.PostAsJsonAsync($"/api/engine/agents/{agentId}/deploy", new { reason = "end-to-end test" });
@@ -181,7 +183,11 @@ public sealed class LocalAgentEndToEndTests(KestrelHostFixture host) : IClassFix
 
             if (clock.Elapsed > Patience)
             {
-                var detail = agentId is { } id && client is not null ? (await (await client.GetAsync($"/api/engine/agents/{id}/history")).Content.ReadAsStringAsync()) : "";
+                var detail = agentId is { } id && client is not null
+                    ? string.Join("\n", await (await client.GetAsync($"/api/engine/agents/{id}/history")).Content.ReadAsStringAsync(),
+                        await (await client.GetAsync($"/api/engine/agents/{id}/deployment")).Content.ReadAsStringAsync(),
+                        await (await client.GetAsync("/api/workflows/incidents")).Content.ReadAsStringAsync())
+                    : "";
                 Assert.Fail("Timed out waiting. " + detail);
             }
 

@@ -43,9 +43,10 @@ public sealed class DeployPhaseActivity(TenantScopes scopes) : IActivity
         await using var scope = scopes.For(orgId);
         var services = scope.ServiceProvider;
         var lifecycle = services.GetRequiredService<AgentLifecycleService>();
+        // validate and provision run while provisioning, configure and deploy while deploying, verify while starting.
         var expected = phase switch
         {
-            DeployPhase.Deploy => AgentStates.Deploying,
+            DeployPhase.Configure or DeployPhase.Deploy => AgentStates.Deploying,
             DeployPhase.Verify => AgentStates.Starting,
             _ => AgentStates.Provisioning,
         };
