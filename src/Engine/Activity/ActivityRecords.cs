@@ -110,7 +110,7 @@ public sealed class ConversationMessage : IOrgOwned
     public DateTimeOffset Timestamp { get; set; }
 }
 
-/// <summary>The 19 event types of the reference, plus whatever lifecycle types later issues record.</summary>
+/// <summary>The 19 event types of the reference, plus the platform's own (approval_*, deployment_*, health_check, agent_alert…).</summary>
 public static class ActivityTypes
 {
     public const string SessionStart = "session_start";

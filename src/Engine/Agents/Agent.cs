@@ -21,7 +21,7 @@ public sealed class Agent : IOrgOwned
     /// <summary>The human-facing name; <see cref="Name"/> stays the unique handle.</summary>
     public string? DisplayName { get; set; }
 
-    /// <summary>The lifecycle state as stored (see <see cref="AgentStates"/>); only the lifecycle issue moves it beyond draft/ready.</summary>
+    /// <summary>The lifecycle state as stored (see <see cref="AgentStates"/>), changed only through AgentLifecycleService.</summary>
     public string State { get; set; } = AgentStates.Draft;
 
     /// <summary>The engine configuration as a JSON object: identity (without the role, kept in <see cref="Role"/>), model and deployment.</summary>

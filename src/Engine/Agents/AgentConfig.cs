@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace AgentFlow.Engine.Agents;
 
-/// <summary>The lifecycle states of the reference (12). Only draft and ready are reached until the lifecycle issue lands.</summary>
+/// <summary>The lifecycle states of the reference (12); the transitions are in Lifecycle/AgentTransitionTable.</summary>
 public static class AgentStates
 {
     public const string Draft = "draft";

@@ -10,3 +10,15 @@ public sealed class DeploymentUnavailableException()
 
     public override string Code => ErrorCode;
 }
+
+/// <summary>
+/// The deploy target could not do what was asked (stop, restart, hot update, destroy): 502 <c>DEPLOYMENT_FAILED</c> with
+/// the target's message. The agent has been moved to <c>error</c> with that message as the reason.
+/// </summary>
+public sealed class DeploymentFailedException(string message)
+    : EngineException(message)
+{
+    public const string ErrorCode = "DEPLOYMENT_FAILED";
+
+    public override string Code => ErrorCode;
+}

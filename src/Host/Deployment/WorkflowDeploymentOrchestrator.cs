@@ -61,7 +61,7 @@ internal sealed class WorkflowDeploymentOrchestrator(
     {
         if (!outcome.Succeeded)
         {
-            throw new InvalidOperationException(outcome.Message);
+            throw new DeploymentFailedException(outcome.Message);
         }
     }
 }

@@ -33,6 +33,7 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
                 allowed = e.Allowed.Select(AgentTriggerNames.ToName).ToList(),
             }),
             DeploymentUnavailableException e => ApiProblem.Create(StatusCodes.Status501NotImplemented, e.Code, e.Message),
+            DeploymentFailedException e => ApiProblem.Create(StatusCodes.Status502BadGateway, e.Code, e.Message),
             OperationNotAllowedException e => ApiProblem.Create(StatusCodes.Status403Forbidden, e.Code, e.Message),
             PlanLimitExceededException e => ApiProblem.Create(StatusCodes.Status403Forbidden, e.Code, e.Message, e.Details),
             // Workflow errors: a definition's problems are a list (node id, field, message, severity), not a field map.
