@@ -25,6 +25,10 @@ internal static class LifecycleBenchProgram
 {
     private const string AdminEmail = "bench-admin@example.com";
     private const string AdminPassword = "bench-password-1234";
+    private static readonly string[] WebSearch = ["web_search"];
+    private static readonly string[] Owner = ["owner"];
+    private static readonly string[] Admin = ["admin"];
+    private static readonly string[] ReadScope = ["read"];
 
     public static Task<int> Main(string[] args)
     {
@@ -124,10 +128,10 @@ internal static class LifecycleBenchProgram
         (await admin.PostAsJsonAsync("/api/engine/approvals/policies", new
         {
             name = "Bench escalation",
-            triggers = new { toolIds = new[] { "web_search" } },
-            approvers = new { roles = new[] { "owner" } },
+            triggers = new { toolIds = WebSearch },
+            approvers = new { roles = Owner },
             timeout = new { minutes = 1, defaultAction = "deny" },
-            escalation = new { levels = new[] { new { approvers = new { roles = new[] { "admin" } }, timeoutMinutes = 5 } } },
+            escalation = new { levels = new[] { new { approvers = new { roles = Admin }, timeoutMinutes = 5 } } },
         }, cancellationToken)).EnsureSuccessStatusCode();
         var agentId = await CreateAgentAsync(admin, "full-access", cancellationToken);
         using var agent = await AgentClientAsync(factory, admin, agentId, cancellationToken);
@@ -143,8 +147,8 @@ internal static class LifecycleBenchProgram
 
         Console.WriteLine($"escalation: {count} requests waiting for their one-minute level to run out…");
         var lateness = new List<long>();
-        var deadline = DateTimeOffset.UtcNow.AddMinutes(3);
-        while (lateness.Count < count && DateTimeOffset.UtcNow < deadline)
+        var waited = Stopwatch.StartNew();
+        while (lateness.Count < count && waited.Elapsed < TimeSpan.FromMinutes(3))
         {
             await Task.Delay(1000, cancellationToken);
             var events = await admin.GetFromJsonAsync<JsonElement>($"/api/engine/activity/events?agentId={agentId}&type=approval_escalated&limit=500", cancellationToken);
@@ -215,7 +219,7 @@ internal static class LifecycleBenchProgram
 
     private static async Task<HttpClient> AgentClientAsync(BenchHost factory, HttpClient admin, Guid agentId, CancellationToken cancellationToken)
     {
-        var key = await (await admin.PostAsJsonAsync("/api/api-keys", new { name = "bench", scopes = new[] { "read" }, agentId }, cancellationToken))
+        var key = await (await admin.PostAsJsonAsync("/api/api-keys", new { name = "bench", scopes = ReadScope, agentId }, cancellationToken))
             .Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
         var client = factory.CreateClient();
         client.DefaultRequestHeaders.Add("X-API-Key", key.GetProperty("data").GetProperty("plaintext").GetString());
