@@ -211,6 +211,12 @@ public sealed class ApprovalPolicyService(AgentFlowDbContext db, SkillCatalogSou
                 Error($"escalation.levels[{i}].approvers", "An escalation level names its approvers (userIds or roles).");
             }
 
+            if (approvers.Roles.Count == 0 && approvers.UserIds.Count > 0 && approvers.UserIds.Count < requireMultiple)
+            {
+                // Votes of earlier levels count too, but a level must be able to decide on its own.
+                Error($"escalation.levels[{i}].approvers", $"Only {approvers.UserIds.Count} approver(s) are named; {requireMultiple} distinct approvals could never be reached at this level.");
+            }
+
             var levelMinutes = level?.TimeoutMinutes ?? minutes;
             if (levelMinutes is < 1 or > MaxTimeoutMinutes)
             {

@@ -36,6 +36,7 @@ public abstract class ApprovalPolicyApiTests<TFixture>(TFixture host) : IClassFi
     [InlineData("requireMultiple", "approvers.requireMultiple")]
     [InlineData("channel", "notify.channels")]
     [InlineData("escalationApprovers", "escalation.levels[0].approvers")]
+    [InlineData("escalationQuorum", "escalation.levels[0].approvers")]
     public async Task Create_Invalid_Is400NamingTheField(string problem, string field)
     {
         var tenant = await host.CreateTenantAsync();
@@ -48,6 +49,11 @@ public abstract class ApprovalPolicyApiTests<TFixture>(TFixture host) : IClassFi
             "requireMultiple" => new { name = "p", triggers, approvers = new { userIds = new[] { tenant.Owner.Id }, requireMultiple = 2 } },
             "channel" => new { name = "p", triggers, notify = new { channels = new[] { "slack" } } },
             "escalationApprovers" => new { name = "p", triggers, escalation = new { levels = new[] { new { timeoutMinutes = 10 } } } },
+            "escalationQuorum" => new
+            {
+                name = "p", triggers, approvers = new { roles = new[] { "admin" }, requireMultiple = 2 },
+                escalation = new { levels = new[] { new { approvers = new { userIds = new[] { tenant.Owner.Id } }, timeoutMinutes = 10 } } },
+            },
             _ => throw new ArgumentOutOfRangeException(nameof(problem)),
         };
 
