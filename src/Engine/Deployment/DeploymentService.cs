@@ -229,7 +229,7 @@ public sealed class DeploymentService(
             throw new OperationNotAllowedException("DEPLOYER_UNKNOWN", "The deployment's operator is no longer a user of the organisation; deploy again.");
         }
 
-        var created = await keys.CreateAsync(new CreateApiKeyCommand($"deployment {row.Id:N}"[..24], [ApiKeyScopes.Read], null, agent.Id), creator.Value, cancellationToken);
+        var created = await keys.CreateAsync(new CreateApiKeyCommand($"deployment {row.Id:N}", [ApiKeyScopes.Read], null, agent.Id), creator.Value, cancellationToken);
         row.ApiKeyId = created.Key.Id;
         await db.SaveChangesAsync(cancellationToken);
         return new Dictionary<string, string>(StringComparer.Ordinal)
