@@ -41,7 +41,9 @@ public static class AgentTransitionTable
         new(AgentTrigger.Restart, [Running, Degraded, Stopped, Error], Starting),
         new(AgentTrigger.HotUpdate, [Running, Degraded], Updating),
         new(AgentTrigger.UpdateComplete, [Updating], Running),
-        new(AgentTrigger.Destroy, [.. All.Where(s => s != Destroying)], Destroying),
+        // From destroying too: a teardown interrupted by a crash of the server is finished by destroying again
+        // (stop and destroy are idempotent), instead of leaving the agent stuck.
+        new(AgentTrigger.Destroy, All, Destroying),
     ];
 
     /// <summary>States whose agent may have something deployed (processes, target resources).</summary>

@@ -24,7 +24,7 @@ public sealed class AgentStateMachineTests
         stopped     | configuring | ready          | provisioning | -           | -        | -       | -        | error | -       | starting | -         | -              | destroying
         error       | configuring | ready          | provisioning | -           | -        | -       | -        | -     | stopped | starting | -         | -              | destroying
         updating    | -           | -              | -            | -           | -        | -       | -        | error | stopped | -        | -         | running        | destroying
-        destroying  | -           | -              | -            | -           | -        | -       | -        | error | -       | -        | -         | -              | -
+        destroying  | -           | -              | -            | -           | -        | -       | -        | error | -       | -        | -         | -              | destroying
         """;
 
     private static readonly Dictionary<string, Dictionary<string, string?>> Grid = ParseGrid();
@@ -125,7 +125,7 @@ public sealed class AgentStateMachineTests
     {
         var error = Assert.Throws<InvalidTransitionException>(() => new AgentStateMachine(AgentStates.Destroying).Fire(AgentTrigger.Stop));
 
-        Assert.Equal("An agent in state 'destroying' cannot stop. Allowed: fail.", error.Message);
+        Assert.Equal("An agent in state 'destroying' cannot stop. Allowed: fail, destroy.", error.Message);
     }
 
     [Theory]
