@@ -68,6 +68,7 @@ public static class EngineServiceCollectionExtensions
         services.AddOptions<AgentFlow.Engine.Deployment.HealthOptions>().Bind(configuration.GetSection(AgentFlow.Engine.Deployment.HealthOptions.SectionName));
         services.TryAddScoped<AgentFlow.Engine.Deployment.HealthMonitor>();
         services.AddOptions<AgentFlow.Engine.Approvals.ApprovalOptions>().Bind(configuration.GetSection(AgentFlow.Engine.Approvals.ApprovalOptions.SectionName));
+        services.AddOptions<AgentFlow.Engine.Notifications.SmtpOptions>().Bind(configuration.GetSection(AgentFlow.Engine.Notifications.SmtpOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<AgentFlow.Engine.Approvals.ApprovalSignals>();
         services.TryAddScoped<AgentFlow.Engine.Approvals.ApprovalPolicyService>();
         services.TryAddScoped<AgentFlow.Engine.Approvals.ApprovalService>();

@@ -23,6 +23,7 @@ using AgentFlow.Plugins;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 using HttpOptions = AgentFlow.Host.Options.HttpOptions;
@@ -119,6 +120,8 @@ internal static class AgentFlowHostExtensions
         services.AddScoped<IAgentDeploymentOrchestrator, WorkflowDeploymentOrchestrator>();
         services.AddSingleton<IHealthLoopLauncher, HealthLoopLauncher>();
         services.AddSingleton<IPostConfigureOptions<DeploymentOptions>, DeploymentAddress>();
+        // approval.notify's e-mails (kind "email"), sent through AgentFlow:Smtp.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<AgentFlow.Workflows.Runtime.IOutboxHandler, Notifications.SmtpOutboxHandler>());
     }
 
     private static void AddPlugins(IServiceCollection services, ConfigurationManager configuration, string contentRoot)

@@ -1,8 +1,12 @@
 using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentFlow.Engine.Approvals;
+using AgentFlow.Engine.Notifications;
 using AgentFlow.Workflows.Activities;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace AgentFlow.Activities.Approvals;
 
@@ -55,11 +59,19 @@ public sealed class AutoApproveActivity(TenantScopes scopes) : ApprovalActivityB
         throw new InvalidOperationException("Auto-approve does not wait.");
 }
 
-/// <summary>Tells the current level's approvers: posts the request to the policy's webhook (through the outbox, retried).</summary>
+/// <summary>
+/// Tells the current level's approvers: posts the request to the policy's webhook and, when SMTP is configured, mails
+/// the policy's recipients (both through the outbox, so they are retried and survive restarts).
+/// </summary>
 [Activity("approval.notify", Category = "Approvals", DisplayName = "Notify approvers", Icon = "bell",
-    Description = "Posts the request (and its level) to the policy's webhook; e-mail recipients are listed for the mail relay.")]
-public sealed class NotifyApproversActivity(TenantScopes scopes) : ApprovalActivityBase(scopes), IActivity
+    Description = "Posts the request (and its level) to the policy's webhook and e-mails the policy's recipients when SMTP is configured.")]
+public sealed class NotifyApproversActivity(TenantScopes scopes, IOptions<SmtpOptions> smtp) : ApprovalActivityBase(scopes), IActivity
 {
+    /// <summary>The outbox kind of an e-mail: payload <c>{to: [...], subject, body}</c> (plain text).</summary>
+    public const string EmailKind = "email";
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     public async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context)
     {
         var request = await WithServiceAsync((service, id) => service.GetAsync(id, context.CancellationToken));
@@ -92,10 +104,70 @@ public sealed class NotifyApproversActivity(TenantScopes scopes) : ApprovalActiv
 
         if (plan.Notify.Emails.Count > 0)
         {
-            context.Log("info", $"E-mail notification for approval {request.Id} (level {request.Level}) to {string.Join(", ", plan.Notify.Emails)}");
+            var recipients = string.Join(", ", plan.Notify.Emails);
+            if (request.Status != Engine.Approvals.ApprovalStatus.Pending)
+            {
+                // Decided meanwhile (auto-approved, or a quick vote): nobody needs to be asked any more.
+            }
+            else if (!smtp.Value.IsConfigured)
+            {
+                context.Log("info", $"E-mail notification for approval {request.Id} (level {request.Level}) to {recipients} not sent: SMTP is not configured (AgentFlow:Smtp:Host).");
+            }
+            else
+            {
+                context.Emit(new OutboxMessage(EmailKind, new JsonObject
+                {
+                    ["to"] = new JsonArray([.. plan.Notify.Emails.Select(e => (JsonNode?)JsonValue.Create(e))]),
+                    ["subject"] = Subject(request),
+                    ["body"] = Body(request),
+                }));
+                context.Log("info", $"E-mail notification for approval {request.Id} (level {request.Level}) queued to {recipients}.");
+            }
         }
 
         return ActivityResult.Complete();
+    }
+
+    /// <summary>"Approval needed: tool for agent", or "Escalated (level N): …" once the first level ran out.</summary>
+    public static string Subject(ApprovalRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var what = $"{request.ToolId} for {request.AgentName}";
+        return request.Level == 1 ? $"Approval needed: {what}" : $"Escalated (level {request.Level}): {what}";
+    }
+
+    /// <summary>The plain-text mail: what is asked, by whom, the (already masked) arguments, and how to decide.</summary>
+    public static string Body(ApprovalRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        string arguments;
+        try
+        {
+            arguments = JsonNode.Parse(request.Arguments)?.ToJsonString(Indented) ?? "null";
+        }
+        catch (JsonException)
+        {
+            arguments = request.Arguments;
+        }
+
+        var text = new StringBuilder();
+        text.AppendLine(request.Level == 1 ? "An agent's tool call needs your approval." : $"An approval request was escalated to level {request.Level}.");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Approval: {request.Id}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Agent: {request.AgentName} ({request.AgentId})");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Tool: {request.ToolId}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Risk: {request.RiskLevel}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Reason: {request.Reason}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Level: {request.Level}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Expires: {request.ExpiresAt.ToString("u", CultureInfo.InvariantCulture)}");
+        text.AppendLine();
+        text.AppendLine("Arguments (secrets masked):");
+        text.AppendLine(arguments);
+        text.AppendLine();
+        text.AppendLine("Decide with:");
+        text.AppendLine(CultureInfo.InvariantCulture, $"POST /api/engine/approvals/{request.Id}/decide");
+        text.AppendLine("{\"action\": \"approve\" | \"deny\", \"reason\": \"...\"}");
+        return text.ToString();
     }
 
     public ValueTask<ActivityResult> ResumeAsync(ActivityContext context, ResumeEvent resumeEvent) =>
