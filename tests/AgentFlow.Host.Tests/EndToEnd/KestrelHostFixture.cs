@@ -16,7 +16,6 @@ public sealed class KestrelHostFixture : SqliteHostFixture
         ["AgentFlow:Health:UnhealthyAfter"] = "2",
         ["AgentFlow:Health:RestartAfter"] = "3",
         ["AgentFlow:Health:MaxRestarts"] = "2",
-        ["AgentFlow:Logging:LogLevel:Default"] = "Warning",
     };
 
     protected override void StartHost()
