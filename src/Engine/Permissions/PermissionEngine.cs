@@ -56,6 +56,10 @@ public sealed class PermissionEngine(SkillCatalogSource catalogs, ToolCallCounte
         counters.Forget(agentId);
     }
 
+    /// <summary>Rules 0–10 only: what the profile says about the tool, before any rate or concurrency limit.</summary>
+    public PermissionDecision DecideRulesOnly(CompiledPermissionProfile? profile, string toolId, in PermissionContext context = default) =>
+        DecideRules(profile, toolId, context, out _);
+
     /// <summary>Decides without counting the call (the check route): limits are read, not consumed.</summary>
     public PermissionDecision Decide(CompiledPermissionProfile? profile, string toolId, in PermissionContext context = default)
     {

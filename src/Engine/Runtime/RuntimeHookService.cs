@@ -75,7 +75,8 @@ public sealed class RuntimeHookService(
 
         // Approval comes from the profile's rules or from the first matching policy of the organisation, for a call
         // the rules would otherwise allow (a denied call stays denied; a sandboxed one is simulated, never approved).
-        var check = engine.Decide(profile, input.ToolId, context);
+        // Limits are not part of this: a call that needs approval is not counted until it runs (Admit below).
+        var check = engine.DecideRulesOnly(profile, input.ToolId, context);
         var policy = check.Allowed && !check.Sandbox && tool is not null ? await policies.MatchAsync(tool, cancellationToken) : null;
         var needsApproval = check.Allowed && (check.RequiresApproval || policy is not null);
         var approvalReason = policy is not null ? $"Policy \"{policy.Policy.Name}\" requires approval" : check.Reason;
@@ -84,16 +85,21 @@ public sealed class RuntimeHookService(
         var approved = false;
         if (needsApproval && input.ApprovalId is { } approvalId)
         {
-            var problem = await approvals.ConsumeAsync(approvalId, input.AgentId, input.ToolId, ArgumentsHash.Of(ArgumentsHash.ToNode(input.Arguments)), cancellationToken);
-            if (problem is not null)
-            {
-                var refused = recorder.StartToolCall(new ToolCallStartInput(input.OrgId, input.AgentId, input.ToolId, input.Arguments, toolName, input.SessionId,
-                    new ToolCallDecision(false, problem, true)));
-                return new HookDecision(false, true, problem, false, refused, approvalId);
-            }
-
+            // Admitted first (limits counted), consumed second: a call refused by a limit keeps its approval for a retry.
             decision = engine.Admit(profile, input.ToolId, context, approved: true);
-            approved = decision.Allowed;
+            if (decision.Allowed)
+            {
+                var problem = await approvals.ConsumeAsync(approvalId, input.AgentId, input.ToolId, ArgumentsHash.Of(ArgumentsHash.ToNode(input.Arguments)), cancellationToken);
+                if (problem is not null)
+                {
+                    engine.Counters.Complete(input.AgentId);
+                    var refused = recorder.StartToolCall(new ToolCallStartInput(input.OrgId, input.AgentId, input.ToolId, input.Arguments, toolName, input.SessionId,
+                        new ToolCallDecision(false, problem, true)));
+                    return new HookDecision(false, true, problem, false, refused, approvalId);
+                }
+
+                approved = true;
+            }
         }
         else if (needsApproval)
         {

@@ -62,6 +62,30 @@ public abstract class ApprovalFlowTests<TFixture>(TFixture host) : IClassFixture
     }
 
     [Fact]
+    public async Task ApprovedCall_RefusedByALimit_KeepsItsApprovalForTheRetry()
+    {
+        var tenant = await host.CreateTenantAsync();
+        var agentId = await CreateAgentAsync(tenant, "customer-support");
+        await (await tenant.Owner.Client.PutAsJsonAsync($"/api/engine/profiles/{agentId}", new { preset = "customer-support", constraints = new { maxConcurrentTasks = 1 } }))
+            .AssertSuccessAsync();
+        using var agent = await AgentClientAsync(tenant, agentId);
+        var arguments = new { to = "customer@example.com" };
+        var approvalId = (await (await agent.PostAsJsonAsync(ToolCalls, new { toolId = "agenticmail_send", arguments })).AssertSuccessAsync())
+            .GetProperty("data").GetProperty("approvalId").GetGuid();
+        await (await tenant.Owner.Client.PostAsJsonAsync($"/api/engine/approvals/{approvalId}/decide", new { action = "approve" })).AssertSuccessAsync();
+        var open = (await (await agent.PostAsJsonAsync(ToolCalls, new { toolId = "agenticmail_inbox" })).AssertSuccessAsync()).GetProperty("data");
+        Assert.True(open.GetProperty("allowed").GetBoolean(), open.GetRawText());
+
+        var busy = (await (await agent.PostAsJsonAsync(ToolCalls, new { toolId = "agenticmail_send", arguments, approvalId })).AssertSuccessAsync()).GetProperty("data");
+        await (await agent.PostAsJsonAsync($"{ToolCalls}/{open.GetProperty("toolCallId").GetGuid()}/complete", new { result = "ok" })).AssertSuccessAsync();
+        var retried = (await (await agent.PostAsJsonAsync(ToolCalls, new { toolId = "agenticmail_send", arguments, approvalId })).AssertSuccessAsync()).GetProperty("data");
+
+        Assert.False(busy.GetProperty("allowed").GetBoolean());
+        Assert.Contains("concurrent", busy.GetProperty("reason").GetString(), StringComparison.OrdinalIgnoreCase);
+        Assert.True(retried.GetProperty("allowed").GetBoolean(), retried.GetRawText());
+    }
+
+    [Fact]
     public async Task Decide_ByAMember_WhenAdminsApprove_Is403()
     {
         var tenant = await host.CreateTenantAsync();
