@@ -25,12 +25,13 @@ export DOTNET_NOLOGO=${DOTNET_NOLOGO:-1}
 # System packages. Each entry is "<apt package>|<shell test that succeeds when it is already there>".
 # apt-get only runs when something is missing, so a prepared machine (or one without apt) is never blocked by it.
 # Later needs go here too, e.g.
-#   'chromium|command -v chromium'
 #   'docker.io|command -v docker'
 #   'openssh-server|test -x /usr/sbin/sshd'
 system_packages=(
     'postgresql|compgen -G "/usr/lib/postgresql/*/bin/initdb"'
     'python3|command -v python3'
+    # The Studio's browser tests drive the system's Chromium through Playwright (no browser download).
+    'chromium|test -x /usr/bin/chromium'
 )
 
 install_missing_packages() {

@@ -18,6 +18,10 @@ using AgentFlow.Host.Middleware;
 using AgentFlow.Host.Options;
 using AgentFlow.Host.RateLimiting;
 using AgentFlow.Host.Startup;
+using AgentFlow.Host.Studio;
+using AgentFlow.Studio;
+using AgentFlow.Studio.Session;
+using Microsoft.AspNetCore.DataProtection;
 using AgentFlow.Host.Plugins;
 using AgentFlow.Plugins;
 using Microsoft.AspNetCore.Authentication;
@@ -107,8 +111,26 @@ internal static class AgentFlowHostExtensions
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ApiAuthorizationResultHandler>();
 
         services.AddHealthChecks().AddDbContextCheck<AgentFlowDbContext>("database");
+        AddStudio(builder);
         services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiSecurityTransformer>());
         return builder;
+    }
+
+    /// <summary>
+    /// The Studio: its pages (a Razor class library) and the Host's side of them, the session they use. Data
+    /// Protection keys (antiforgery tokens, the Studio's encrypted page state) are kept in the data folder, so an
+    /// open sign-in form still works after a restart.
+    /// </summary>
+    private static void AddStudio(WebApplicationBuilder builder)
+    {
+        // Package assets (MudBlazor, the diagram library) are served from the build output only when this is on; it is
+        // what Development does, and a published server (which has them in wwwroot) has no manifest, so it does nothing there.
+        builder.WebHost.UseStaticWebAssets();
+        var services = builder.Services;
+        var dataDirectory = builder.Configuration["AgentFlow:DataDirectory"] is { Length: > 0 } data ? Path.GetFullPath(data) : Path.GetFullPath("data");
+        services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys"))).SetApplicationName("AgentFlow");
+        services.AddAgentFlowStudio(builder.Configuration);
+        services.AddSingleton<IStudioSessionSource, StudioSessionSource>();
     }
 
     private static void AddApprovals(IServiceCollection services)
@@ -150,6 +172,7 @@ internal static class AgentFlowHostExtensions
         app.UseMiddleware<OrganizationRateLimitMiddleware>();
         app.UseMiddleware<CsrfMiddleware>();
         app.UseAuthorization();
+        app.UseAntiforgery();
         app.UseAudit();
 
 
@@ -176,8 +199,25 @@ internal static class AgentFlowHostExtensions
         app.MapWorkflowHttpTriggers();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/scalar", o => o.WithTitle("AgentFlow API")).AllowAnonymous();
-        app.MapGet("/", () => TypedResults.Redirect("/scalar")).ExcludeFromDescription().AllowAnonymous();
+        app.MapStudioAccount();
+        app.MapAgentFlowStudio().Add(RequireViewerUnlessAnonymous);
+        app.MapGet("/", () => TypedResults.Redirect(StudioEndpoints.BasePath)).ExcludeFromDescription().AllowAnonymous();
         return app;
+    }
+
+    /// <summary>
+    /// Studio pages (and the circuit connection) need a signed-in user of any role; what each may change is decided by
+    /// the API the pages call. The sign-in page stays anonymous.
+    /// </summary>
+    private static void RequireViewerUnlessAnonymous(EndpointBuilder endpoint)
+    {
+        if (endpoint.Metadata.OfType<Microsoft.AspNetCore.Authorization.IAllowAnonymous>().Any())
+        {
+            return;
+        }
+
+        endpoint.Metadata.Add(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute(RolePolicies.Name(Engine.Identity.UserRole.Viewer)));
+        endpoint.Metadata.Add(new RequiredRoleMetadata(Engine.Identity.UserRole.Viewer));
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using AgentFlow.Engine.Identity;
 using AgentFlow.Host.Errors;
+using AgentFlow.Studio;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 
@@ -10,6 +11,15 @@ internal sealed class ApiAuthorizationResultHandler : IAuthorizationMiddlewareRe
 {
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
+        if (authorizeResult.Challenged && HttpMethods.IsGet(context.Request.Method) && !context.Request.Path.StartsWithSegments("/_blazor")
+            && context.GetEndpoint()?.Metadata.GetMetadata<StudioPageMetadata>() is not null)
+        {
+            // A person opening a Studio page without a session is sent to sign in, and brought back afterwards.
+            var returnUrl = StudioReturnUrl.Sanitize(context.Request.Path + context.Request.QueryString);
+            context.Response.Redirect($"{StudioEndpoints.LoginPath}?returnUrl={Uri.EscapeDataString(returnUrl)}");
+            return;
+        }
+
         if (authorizeResult.Challenged)
         {
             var failure = AuthFailure.Get(context) ?? (ErrorCodes.AuthenticationRequired, "Authentication required: send a bearer token, the session cookie or an X-API-Key header.");

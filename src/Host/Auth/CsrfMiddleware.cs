@@ -10,13 +10,15 @@ namespace AgentFlow.Host.Auth;
 /// session in <c>X-CSRF-Token</c>; a cross-site page can send the cookie but cannot read that value.
 /// Bearer tokens and API keys are not sent by browsers on their own, so they need no CSRF check. Anonymous
 /// routes (login, bootstrap, logout) are exempt: a stale cookie must not block signing in again, and
-/// refresh checks its own cookie.
+/// refresh checks its own cookie. The Studio's circuit connection (<c>/_blazor</c>) is not an API call: its
+/// SameSite=Lax cookie is not sent by cross-site pages, and the Studio's forms carry antiforgery tokens.
 /// </summary>
 internal sealed class CsrfMiddleware(RequestDelegate next)
 {
     public async Task InvokeAsync(HttpContext context)
     {
         if (AuthFailure.ViaCookie(context) && context.User.Identity?.IsAuthenticated == true
+            && !context.Request.Path.StartsWithSegments("/_blazor")
             && context.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is null
             && !HttpMethods.IsGet(context.Request.Method)
             && !HttpMethods.IsHead(context.Request.Method) && !HttpMethods.IsOptions(context.Request.Method))

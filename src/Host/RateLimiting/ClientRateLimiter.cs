@@ -14,7 +14,7 @@ namespace AgentFlow.Host.RateLimiting;
 /// </summary>
 internal sealed class ClientRateLimiter : IDisposable
 {
-    private static readonly string[] SensitivePaths = ["/auth/login", "/auth/refresh", "/auth/bootstrap"];
+    private static readonly string[] SensitivePaths = ["/auth/login", "/auth/refresh", "/auth/bootstrap", "/studio/account/login"];
 
     private readonly RateLimitOptions _options;
     private readonly PartitionedRateLimiter<HttpContext> _general;
@@ -87,8 +87,12 @@ internal sealed class ClientRateLimiter : IDisposable
         _sensitive.Dispose();
     }
 
+    // Health probes, and the Studio's static files and its circuit connection: a page load fetches a dozen assets,
+    // which must not use up the API budget; the Studio's API calls themselves are limited like any client's.
     private static bool IsExempt(HttpContext context) =>
-        context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/ready");
+        context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/ready")
+        || context.Request.Path.StartsWithSegments("/_framework") || context.Request.Path.StartsWithSegments("/_content")
+        || context.Request.Path.StartsWithSegments("/_blazor");
 
     private static bool IsSensitive(HttpContext context) =>
         HttpMethods.IsPost(context.Request.Method) && SensitivePaths.Any(p => context.Request.Path.Equals(p, StringComparison.OrdinalIgnoreCase));

@@ -1,0 +1,47 @@
+using static Microsoft.Playwright.Assertions;
+
+namespace AgentFlow.Host.Tests.Studio;
+
+public sealed class StudioSignInTests(StudioFixture fixture) : IClassFixture<StudioFixture>
+{
+    [Fact]
+    public async Task Opening_the_studio_without_a_session_redirects_to_sign_in_and_back()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        await using var session = await fixture.SignInAsync(tenant.Owner);
+
+        await Expect(session.Page.Locator("[data-testid=page-title]")).ToHaveTextAsync("Overview");
+        await Expect(session.Page.Locator("[data-testid=tile-agents]")).ToBeVisibleAsync();
+        await session.ScreenshotAsync("overview");
+        Assert.Empty(session.Errors);
+    }
+
+    [Fact]
+    public async Task A_wrong_password_is_refused_with_a_message_on_the_sign_in_page()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        await using var session = await fixture.OpenAsync();
+        var page = session.Page;
+        await page.GotoAsync("/studio");
+        await page.FillAsync("#email", tenant.Owner.Email);
+        await page.FillAsync("#password", "not-the-password");
+        await page.ClickAsync("[data-testid=login-submit]");
+
+        await Expect(page.Locator("[data-testid=login-error]")).ToHaveTextAsync("Invalid email or password.");
+        Assert.Equal("/studio/login", new Uri(page.Url).AbsolutePath);
+        await Expect(page.Locator("#email")).ToHaveValueAsync(tenant.Owner.Email);
+    }
+
+    [Fact]
+    public async Task Signing_out_ends_the_session()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        await using var session = await fixture.SignInAsync(tenant.Owner);
+        var page = session.Page;
+
+        await page.ClickAsync("[data-testid=sign-out]");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/studio/login");
+        await page.GotoAsync("/studio");
+        Assert.Equal("/studio/login", new Uri(page.Url).AbsolutePath);
+    }
+}
