@@ -159,6 +159,7 @@ public sealed partial class AgentService
         agent.State = transition.To;
         await SaveAsync(cancellationToken);
         await dbTransaction.CommitAsync(cancellationToken);
+        lifecycle.RecordStateChange(agent.OrgId, history);
         return (agent, history);
     }
 

@@ -1,3 +1,4 @@
+using AgentFlow.Engine.Activity;
 using AgentFlow.Engine.Agents;
 using AgentFlow.Engine.Errors;
 using AgentFlow.Engine.Paging;
@@ -11,10 +12,13 @@ namespace AgentFlow.Engine.Lifecycle;
 /// writes the new state and its history row in one transaction, and the state only changes if it is still the one
 /// the decision was made on: of two concurrent conflicting transitions exactly one is stored, the other is refused
 /// (409) against the state the winner left. Background actors (orchestrator, health monitor) call it from a scope
-/// acting for the agent's organisation (<c>ScopedTenantContext.Use</c>).
+/// acting for the agent's organisation (<c>ScopedTenantContext.Use</c>). Every stored transition is also an
+/// <c>agent_state_changed</c> activity event, so live views (the Studio) see state changes as they happen.
 /// </summary>
-public sealed class AgentLifecycleService(AgentFlowDbContext db, TimeProvider time)
+public sealed class AgentLifecycleService(AgentFlowDbContext db, TimeProvider time, IActivityRecorder activity)
 {
+    public const string StateChangedEvent = "agent_state_changed";
+
     public const int ReasonLength = 500;
     public const int ActorLength = 64;
 
@@ -43,6 +47,9 @@ public sealed class AgentLifecycleService(AgentFlowDbContext db, TimeProvider ti
                 await owned.CommitAsync(cancellationToken);
             }
 
+            // In a caller's transaction the event goes out at its save: a later rollback of that transaction (a failed
+            // orchestrator step) is followed by the step's own failure event, so a watcher is never left misinformed.
+            RecordStateChange(agent.OrgId, row);
             return row;
         }
         finally
@@ -104,6 +111,16 @@ public sealed class AgentLifecycleService(AgentFlowDbContext db, TimeProvider ti
         db.AgentStateHistory.Add(row);
         return row;
     }
+
+    internal void RecordStateChange(Guid orgId, AgentStateHistory row) =>
+        activity.Record(new ActivityEventInput(orgId, row.AgentId, StateChangedEvent, new Dictionary<string, object?>
+        {
+            ["from"] = row.From,
+            ["to"] = row.To,
+            ["trigger"] = row.Trigger,
+            ["actor"] = row.Actor,
+            ["reason"] = row.Reason,
+        }));
 
     /// <summary>The first row of an agent's history (no state before it), added alongside the new agent.</summary>
     internal static AgentStateHistory Created(Agent agent, string actor) =>
