@@ -11,7 +11,7 @@ namespace AgentFlow.Host.Tests.Studio;
 /// (no browser download: <c>AGENTFLOW_CHROMIUM</c> or <c>/usr/bin/chromium</c>). Without a browser, the tests are
 /// reported as skipped with the reason.
 /// </summary>
-public sealed class StudioFixture : SqliteHostFixture
+public class StudioFixture : SqliteHostFixture
 {
     public const string ChromiumVariable = "AGENTFLOW_CHROMIUM";
 
@@ -107,6 +107,7 @@ public sealed class StudioFixture : SqliteHostFixture
 
         _playwright?.Dispose();
         await base.DisposeAsync();
+        GC.SuppressFinalize(this);
     }
 
     private static string RepositoryRoot()

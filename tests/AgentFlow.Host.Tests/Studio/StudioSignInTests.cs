@@ -1,3 +1,4 @@
+using AgentFlow.Host.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
 namespace AgentFlow.Host.Tests.Studio;
@@ -14,6 +15,42 @@ public sealed class StudioSignInTests(StudioFixture fixture) : IClassFixture<Stu
         await Expect(session.Page.Locator("[data-testid=tile-agents]")).ToBeVisibleAsync();
         await session.ScreenshotAsync("overview");
         Assert.Empty(session.Errors);
+    }
+
+    [Fact]
+    public async Task The_studio_loads_nothing_from_another_origin()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        await using var session = await fixture.OpenAsync();
+        var requested = new List<string>();
+        session.Page.Request += (_, request) => requested.Add(request.Url);
+        await session.Page.GotoAsync("/studio");
+        await session.Page.FillAsync("#email", tenant.Owner.Email);
+        await session.Page.FillAsync("#password", TestTenant.Password);
+        await session.Page.ClickAsync("[data-testid=login-submit]");
+        await session.WaitForInteractiveAsync();
+
+        var foreign = requested.Where(url => new Uri(url) is var uri && uri.Scheme is "http" or "https" && uri.Authority != fixture.BaseAddress.Authority).ToList();
+        Assert.NotEmpty(requested);
+        Assert.True(foreign.Count == 0, "Requests to other origins: " + string.Join(", ", foreign));
+    }
+
+    [Fact]
+    public async Task The_theme_switches_to_dark_and_stays_dark_after_a_reload()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        await using var session = await fixture.SignInAsync(tenant.Owner);
+        var page = session.Page;
+        var lightBackground = await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
+
+        await page.ClickAsync("[data-testid=theme-toggle]");
+        await Expect(page.Locator("body")).Not.ToHaveCSSAsync("background-color", lightBackground);
+        await session.ScreenshotAsync("overview-dark");
+        await page.ReloadAsync();
+        await session.WaitForInteractiveAsync();
+
+        await Expect(page.Locator("body")).Not.ToHaveCSSAsync("background-color", lightBackground);
+        Assert.Equal("dark", await page.EvaluateAsync<string>("() => localStorage.getItem('agentflow.theme')"));
     }
 
     [Fact]
