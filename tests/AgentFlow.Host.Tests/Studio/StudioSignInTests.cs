@@ -54,6 +54,17 @@ public sealed class StudioSignInTests(StudioFixture fixture) : IClassFixture<Stu
     }
 
     [Fact]
+    public async Task An_unknown_studio_address_shows_a_page_not_found_inside_the_studio()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        await using var session = await fixture.SignInAsync(tenant.Owner);
+
+        await session.Page.GotoAsync("/studio/no-such-page");
+
+        await Expect(session.Page.Locator("[data-testid=not-found]")).ToContainTextAsync("/studio/no-such-page");
+    }
+
+    [Fact]
     public async Task A_wrong_password_is_refused_with_a_message_on_the_sign_in_page()
     {
         var tenant = await fixture.CreateTenantAsync();
