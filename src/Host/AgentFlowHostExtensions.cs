@@ -131,6 +131,7 @@ internal static class AgentFlowHostExtensions
         services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys"))).SetApplicationName("AgentFlow");
         services.AddAgentFlowStudio(builder.Configuration);
         services.AddSingleton<IStudioSessionSource, StudioSessionSource>();
+        services.AddSingleton<IStudioSetupState, StudioSetupState>();
     }
 
     private static void AddApprovals(IServiceCollection services)

@@ -14,7 +14,7 @@ namespace AgentFlow.Host.RateLimiting;
 /// </summary>
 internal sealed class ClientRateLimiter : IDisposable
 {
-    private static readonly string[] SensitivePaths = ["/auth/login", "/auth/refresh", "/auth/bootstrap", "/studio/account/login"];
+    private static readonly string[] SensitivePaths = ["/auth/login", "/auth/refresh", "/auth/bootstrap", "/studio/account/login", "/studio/account/bootstrap"];
 
     private readonly RateLimitOptions _options;
     private readonly PartitionedRateLimiter<HttpContext> _general;

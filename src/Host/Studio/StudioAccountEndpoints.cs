@@ -1,3 +1,4 @@
+using AgentFlow.Engine.Errors;
 using AgentFlow.Engine.Identity;
 using AgentFlow.Host.Auth;
 using AgentFlow.Host.Endpoints.Auth;
@@ -18,6 +19,7 @@ internal static class StudioAccountEndpoints
         var group = routes.MapGroup("/studio/account").ExcludeFromDescription();
         group.MapPost("/login", Login).AllowAnonymous().Audited("auth.studio_login");
         group.MapPost("/logout", Logout).AllowAnonymous().Audited("auth.studio_logout");
+        group.MapPost("/bootstrap", Bootstrap).AllowAnonymous().Audited("auth.studio_bootstrap");
         return routes;
     }
 
@@ -45,6 +47,34 @@ internal static class StudioAccountEndpoints
         audit.Details["client"] = "studio";
         sessions.Issue(http, user, refresh);
         return Results.LocalRedirect(target);
+    }
+
+    /// <summary>The first owner, from the sign-in page of an installation without users (refused once any user exists).</summary>
+    private static async Task<IResult> Bootstrap(
+        [FromForm] string? companyName, [FromForm] string? name, [FromForm] string? email, [FromForm] string? password,
+        BootstrapService bootstrap, RefreshTokenService refreshTokens, SessionIssuer sessions, AuditContext audit, HttpContext http,
+        CancellationToken cancellationToken)
+    {
+        User owner;
+        try
+        {
+            owner = await bootstrap.BootstrapAsync(new BootstrapCommand(companyName, email, password, name), cancellationToken);
+        }
+        catch (InputValidationException exception)
+        {
+            return BackToLogin(StudioEndpoints.BasePath, email, string.Join(" ", exception.Errors.SelectMany(e => e.Value)));
+        }
+        catch (ResourceConflictException exception)
+        {
+            return BackToLogin(StudioEndpoints.BasePath, email, exception.Message);
+        }
+
+        var refresh = await refreshTokens.IssueAsync(owner, cancellationToken: cancellationToken);
+        audit.OrgId = owner.OrgId;
+        audit.Actor = owner.Id.ToString();
+        audit.Resource = $"user:{owner.Id}";
+        sessions.Issue(http, owner, refresh);
+        return Results.LocalRedirect(StudioEndpoints.BasePath);
     }
 
     private static async Task<IResult> Logout(RefreshTokenService refreshTokens, AuditContext audit, HttpContext http, CancellationToken cancellationToken)

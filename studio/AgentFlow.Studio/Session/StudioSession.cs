@@ -53,3 +53,9 @@ public sealed class StudioSession
         _ => StudioRole.Viewer,
     };
 }
+
+/// <summary>Whether the installation still has no user, so the sign-in page offers to create the first owner.</summary>
+public interface IStudioSetupState
+{
+    Task<bool> NeedsOwnerAsync(CancellationToken cancellationToken);
+}

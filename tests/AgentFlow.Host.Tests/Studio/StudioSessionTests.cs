@@ -27,3 +27,32 @@ public sealed class StudioSessionTests(ShortSessionStudioFixture fixture) : ICla
         Assert.Equal("/studio", Uri.UnescapeDataString(new Uri(page.Url).Query).Split("returnUrl=")[1].Split('&')[0]);
     }
 }
+
+/// <summary>A Host of its own with no user at all, as after a fresh install.</summary>
+public sealed class FreshInstallStudioFixture : StudioFixture;
+
+public sealed class StudioFirstRunTests(FreshInstallStudioFixture fixture) : IClassFixture<FreshInstallStudioFixture>
+{
+    [Fact]
+    public async Task A_fresh_install_offers_to_create_the_owner_then_only_sign_in()
+    {
+        await using var session = await fixture.OpenAsync();
+        var page = session.Page;
+        await page.GotoAsync("/");
+
+        await Expect(page.Locator("[data-testid=setup-form]")).ToBeVisibleAsync();
+        await session.ScreenshotAsync("first-run");
+        await page.FillAsync("#companyName", "Acme Robotics");
+        await page.FillAsync("#name", "Ada Owner");
+        await page.FillAsync("#email", "ada@example.com");
+        await page.FillAsync("#password", "correct-horse-battery");
+        await page.ClickAsync("[data-testid=setup-submit]");
+        await session.WaitForInteractiveAsync();
+        await Expect(page.Locator("[data-testid=current-user]")).ToContainTextAsync("Ada Owner");
+
+        await using var other = await fixture.OpenAsync();
+        await other.Page.GotoAsync("/studio/login");
+        await Expect(other.Page.Locator("[data-testid=login-form]")).ToBeVisibleAsync();
+        Assert.Equal(0, await other.Page.Locator("[data-testid=setup-form]").CountAsync());
+    }
+}
