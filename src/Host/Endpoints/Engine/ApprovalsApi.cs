@@ -53,9 +53,9 @@ public sealed record ApproverSetResponse(IReadOnlyList<Guid> UserIds, IReadOnlyL
 public sealed record EscalationLevelResponse(ApproverSetResponse Approvers, int TimeoutMinutes);
 
 /// <summary>
-/// <c>/api/engine/approvals</c> (spec: Approvals). Members read requests and policies; admins create and delete
-/// policies; the decider of a request is the authenticated user, who must be an approver of the request's current level
-/// (403 otherwise); an agent's key may only wait on its own agent's requests.
+/// <c>/api/engine/approvals</c> (spec: Approvals). Every role reads requests and policies (viewers included); admins
+/// create and delete policies; the decider of a request is the authenticated user, who must be an approver of the
+/// request's current level (403 otherwise); an agent's key may only wait on its own agent's requests.
 /// </summary>
 internal static class ApprovalsApi
 {
@@ -65,9 +65,9 @@ internal static class ApprovalsApi
     public static IEndpointRouteBuilder MapApprovalsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/engine/approvals").WithTags("Approvals");
-        group.MapGet("/pending", Pending).WithName("ListPendingApprovals").WithSummary("Pending requests, oldest first (agentId, limit ≤ 200, offset)").RequireRole(UserRole.Member);
-        group.MapGet("/history", History).WithName("ListApprovalHistory").WithSummary("Decided requests, newest first (agentId, limit ≤ 200, offset)").RequireRole(UserRole.Member);
-        group.MapGet("/policies", ListPolicies).WithName("ListApprovalPolicies").WithSummary("The organisation's approval policies, in matching order").RequireRole(UserRole.Member);
+        group.MapGet("/pending", Pending).WithName("ListPendingApprovals").WithSummary("Pending requests, oldest first (agentId, limit ≤ 200, offset)").RequireRole(UserRole.Viewer);
+        group.MapGet("/history", History).WithName("ListApprovalHistory").WithSummary("Decided requests, newest first (agentId, limit ≤ 200, offset)").RequireRole(UserRole.Viewer);
+        group.MapGet("/policies", ListPolicies).WithName("ListApprovalPolicies").WithSummary("The organisation's approval policies, in matching order").RequireRole(UserRole.Viewer);
         group.MapPost("/policies", CreatePolicy).WithName("CreateApprovalPolicy")
             .WithSummary("Create a policy: triggers, approvers (quorum), timeout and default action, escalation levels, auto-approve conditions, notifications")
             .RequireRole(UserRole.Admin).Audited("approval_policy.create");

@@ -84,10 +84,10 @@ public sealed record OrganizationStatsResponse(StatsOrganizationResponse Org, St
 }
 
 /// <summary>
-/// <c>/api/engine/agents</c>, <c>/api/engine/usage/{orgId}</c>, <c>/api/engine/stats/{orgId}</c>. Engine agents
-/// are the agents of <c>/api/agents</c> seen with their engine configuration. Members read, admins create and
-/// configure. Agents are always the caller's organisation's (another organisation's agent is a 404, even for the
-/// platform administrator); usage and stats of another organisation are a 404 unless the caller is the platform
+/// <c>/api/engine/agents</c>, <c>/api/engine/usage/{orgId}</c>, <c>/api/engine/stats/{orgId}</c>. Engine agents are the
+/// agents of <c>/api/agents</c> seen with their engine configuration. Every role reads (viewers included), admins
+/// create and configure. Agents are always the caller's organisation's (another organisation's agent is a 404, even for
+/// the platform administrator); usage and stats of another organisation are a 404 unless the caller is the platform
 /// administrator (<see cref="OrgCaller.IsPlatformAdmin"/>).
 /// </summary>
 internal static partial class EngineAgentsApi
@@ -101,18 +101,18 @@ internal static partial class EngineAgentsApi
         group.MapPost("/", CreateEngineAgent).WithName("CreateEngineAgent")
             .WithSummary("Create an agent from its engine configuration (orgId optional, config with name required); state draft").RequireRole(UserRole.Admin).Audited("engine_agent.create");
         group.MapGet("/", ListEngineAgents).WithName("ListEngineAgents")
-            .WithSummary("The organisation's agents with their configuration (orgId optional, state, status, limit ≤ 200, offset)").RequireRole(UserRole.Member);
-        group.MapGet("/{id:guid}", GetEngineAgent).WithName("GetEngineAgent").WithSummary("One agent with its configuration, state, health and usage").RequireRole(UserRole.Member);
+            .WithSummary("The organisation's agents with their configuration (orgId optional, state, status, limit ≤ 200, offset)").RequireRole(UserRole.Viewer);
+        group.MapGet("/{id:guid}", GetEngineAgent).WithName("GetEngineAgent").WithSummary("One agent with its configuration, state, health and usage").RequireRole(UserRole.Viewer);
         group.MapPatch("/{id:guid}/config", UpdateEngineAgentConfig).WithName("UpdateEngineAgentConfig")
             .WithSummary("Merge configuration changes ({updates}) in draft, configuring, ready, stopped or error; the agent becomes ready if complete, else configuring").RequireRole(UserRole.Admin).Audited("engine_agent.configure");
         group.MapGet("/{id:guid}/usage", GetEngineAgentUsage).WithName("GetEngineAgentUsage")
-            .WithSummary("Tool calls, tokens and cost today, this month and in total, against the agent's budgets").RequireRole(UserRole.Member);
+            .WithSummary("Tool calls, tokens and cost today, this month and in total, against the agent's budgets").RequireRole(UserRole.Viewer);
         MapLifecycle(group);
 
         routes.MapGet("/api/engine/usage/{orgId:guid}", GetOrganizationAgentUsage).WithTags("Engine agents").WithName("GetEngineOrganizationUsage")
-            .WithSummary("The organisation's usage across its agents, per agent and against the plan").RequireRole(UserRole.Member);
+            .WithSummary("The organisation's usage across its agents, per agent and against the plan").RequireRole(UserRole.Viewer);
         routes.MapGet("/api/engine/stats/{orgId:guid}", GetOrganizationStats).WithTags("Engine agents").WithName("GetEngineOrganizationStats")
-            .WithSummary("Dashboard stats: agents by state, usage, the last five minutes of activity").RequireRole(UserRole.Member);
+            .WithSummary("Dashboard stats: agents by state, usage, the last five minutes of activity").RequireRole(UserRole.Viewer);
         return routes;
     }
 

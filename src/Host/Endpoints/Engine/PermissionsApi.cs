@@ -40,15 +40,16 @@ public sealed record ToolPolicyResponse(Guid AgentId, int Version, bool Sandbox,
     IReadOnlyList<string> ApprovalRequired, RateLimitSettings RateLimits);
 
 /// <summary>
-/// Permission profiles and decisions (spec: Engine Endpoints, "Skills &amp; Permissions"). Members read profiles and
-/// ask for decisions; only admins change profiles. An agent of another organisation is a 404.
+/// Permission profiles and decisions (spec: Engine Endpoints, "Skills &amp; Permissions"). Every role reads profiles
+/// and tool policies (viewers included); members ask for decisions; only admins change profiles. An agent of another
+/// organisation is a 404.
 /// </summary>
 internal static class PermissionsApi
 {
     public static IEndpointRouteBuilder MapPermissionsApi(this IEndpointRouteBuilder routes)
     {
         var profiles = routes.MapGroup("/api/engine/profiles").WithTags("Permissions");
-        profiles.MapGet("/{agentId:guid}", GetProfile).WithName("GetPermissionProfile").WithSummary("An agent's permission profile").RequireRole(UserRole.Member);
+        profiles.MapGet("/{agentId:guid}", GetProfile).WithName("GetPermissionProfile").WithSummary("An agent's permission profile").RequireRole(UserRole.Viewer);
         profiles.MapPut("/{agentId:guid}", PutProfile).WithName("PutPermissionProfile")
             .WithSummary("Replace an agent's profile (validated; {\"preset\": id or name} as the base)").RequireRole(UserRole.Admin).Audited("permission_profile.update");
         profiles.MapPost("/{agentId:guid}/apply-preset", ApplyPreset).WithName("ApplyPermissionPreset")
@@ -58,8 +59,8 @@ internal static class PermissionsApi
         permissions.MapPost("/check", Check).WithName("CheckPermission")
             .WithSummary("Decide whether an agent may call a tool (agentId, toolId, context{ip, time})").RequireRole(UserRole.Member)
             .NotAudited("a read that takes a body; decisions of real calls are recorded by the runtime hook's activity");
-        permissions.MapGet("/{agentId:guid}/tools", AvailableTools).WithName("ListAvailableTools").WithSummary("The catalog tools the agent may call").RequireRole(UserRole.Member);
-        permissions.MapGet("/{agentId:guid}/policy", Policy).WithName("GetToolPolicy").WithSummary("Allowed, blocked and approval-required tools, and the rate limits").RequireRole(UserRole.Member);
+        permissions.MapGet("/{agentId:guid}/tools", AvailableTools).WithName("ListAvailableTools").WithSummary("The catalog tools the agent may call").RequireRole(UserRole.Viewer);
+        permissions.MapGet("/{agentId:guid}/policy", Policy).WithName("GetToolPolicy").WithSummary("Allowed, blocked and approval-required tools, and the rate limits").RequireRole(UserRole.Viewer);
         return routes;
     }
 

@@ -15,9 +15,10 @@ using Microsoft.AspNetCore.Mvc;
 namespace AgentFlow.Host.Endpoints.Workflows;
 
 /// <summary>
-/// Workflow definitions (<c>/api/workflows/definitions</c>) and the activity palette. Members read, validate, export
-/// and start instances; admins change definitions. Definition bodies are read as text and parsed by the "wf/1"
-/// serializer, so a bad document is answered with the definition's problems, not a binder error. Bodies keep the
+/// Workflow definitions (<c>/api/workflows/definitions</c>) and the activity palette. Every role reads and exports
+/// definitions and the palette (viewers included); members validate and start instances; admins change definitions.
+/// Definition bodies are read as text and parsed by the "wf/1" serializer, so a bad document is answered with the
+/// definition's problems, not a binder error. Bodies keep the
 /// Host's limit (<c>AgentFlow:Http:MaxRequestBodyBytes</c>, 1 MiB): a definition is a few KiB, and a zip import of
 /// 1 MiB holds roughly ten times that much JSON.
 /// </summary>
@@ -33,11 +34,11 @@ internal static class WorkflowDefinitionsApi
     {
         var group = routes.MapGroup("/api/workflows/definitions").WithTags("Workflow definitions").WithWorkflowSeeding();
         group.MapGet("/", List).WithName("ListWorkflowDefinitions")
-            .WithSummary("List workflow definitions, latest version each (status draft|published|retired, search, limit ≤ 200, offset)").RequireRole(UserRole.Member);
+            .WithSummary("List workflow definitions, latest version each (status draft|published|retired, search, limit ≤ 200, offset)").RequireRole(UserRole.Viewer);
         group.MapGet("/{definitionId}", Get).WithName("GetWorkflowDefinition")
-            .WithSummary("Get the latest version of a definition, or ?version=N").RequireRole(UserRole.Member);
+            .WithSummary("Get the latest version of a definition, or ?version=N").RequireRole(UserRole.Viewer);
         group.MapGet("/{definitionId}/versions", Versions).WithName("ListWorkflowDefinitionVersions")
-            .WithSummary("List every version of a definition, newest first").RequireRole(UserRole.Member);
+            .WithSummary("List every version of a definition, newest first").RequireRole(UserRole.Viewer);
         group.MapPost("/", Create).WithName("CreateWorkflowDefinition")
             .WithSummary("Create a definition from a wf/1 document (draft v1)").Accepts<WorkflowDocumentBody>("application/json")
             .RequireRole(UserRole.Admin).Audited("workflow.create");
@@ -56,9 +57,9 @@ internal static class WorkflowDefinitionsApi
         group.MapDelete("/{definitionId}", Delete).WithName("DeleteWorkflowDefinition")
             .WithSummary("Delete every version and the finished instances (409 HAS_INSTANCES while instances run)").RequireRole(UserRole.Admin).Audited("workflow.delete");
         group.MapGet("/{definitionId}/export", Export).WithName("ExportWorkflowDefinition")
-            .WithSummary("Download a version (latest, or ?version=N) as a wf/1 JSON file").Produces(StatusCodes.Status200OK, contentType: "application/json").RequireRole(UserRole.Member);
+            .WithSummary("Download a version (latest, or ?version=N) as a wf/1 JSON file").Produces(StatusCodes.Status200OK, contentType: "application/json").RequireRole(UserRole.Viewer);
         group.MapGet("/export", ExportZip).WithName("ExportWorkflowDefinitions")
-            .WithSummary("Download the latest version of several definitions (?ids=a,b) or all as a zip").Produces(StatusCodes.Status200OK, contentType: "application/zip").RequireRole(UserRole.Member);
+            .WithSummary("Download the latest version of several definitions (?ids=a,b) or all as a zip").Produces(StatusCodes.Status200OK, contentType: "application/zip").RequireRole(UserRole.Viewer);
         group.MapPost("/import", Import).WithName("ImportWorkflowDefinitions")
             .WithSummary("Import a wf/1 JSON document, a zip of them, or multipart files; each becomes a new draft (?publish=true publishes)")
             .Accepts<WorkflowDocumentBody>("application/json", "application/zip", "multipart/form-data")
@@ -67,7 +68,7 @@ internal static class WorkflowDefinitionsApi
             .WithSummary("Start an instance of the published version (optional Idempotency-Key header)").RequireRole(UserRole.Member).Audited("workflow.start");
 
         routes.MapGet("/api/workflows/descriptors/activities", Descriptors).WithTags("Workflow definitions").WithName("ListActivityDescriptors")
-            .WithSummary("List the activity types of the designer palette").RequireRole(UserRole.Member);
+            .WithSummary("List the activity types of the designer palette").RequireRole(UserRole.Viewer);
         return routes;
     }
 

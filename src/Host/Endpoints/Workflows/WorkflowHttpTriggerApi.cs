@@ -40,7 +40,8 @@ internal static class WorkflowHttpTriggerApi
         var headers = new JsonObject();
         foreach (var (key, value) in http.Request.Headers)
         {
-            // Credentials never enter workflow state (it is journalled and visible to every member).
+            // Credentials never enter workflow state (it is journalled and readable by every user of the organisation,
+            // viewers included).
             if (!IsSecret(key))
             {
                 headers[key.ToLowerInvariant()] = value.ToString();

@@ -704,7 +704,7 @@ public abstract class WorkflowDefinitionsApiTests<TFixture>(TFixture host) : ICl
     // ------------------------------------------------------------------------------------------------ roles/tenancy
 
     [Fact]
-    public async Task Member_CanReadAndValidate_ButNotChangeDefinitions()
+    public async Task MemberAndViewer_CanRead_OnlyMemberValidates_NeitherChangesDefinitions()
     {
         var tenant = await host.CreateTenantAsync();
         await tenant.Owner.Client.CreateAsync(Wf.Definition("guarded-flow"));
@@ -721,7 +721,8 @@ public abstract class WorkflowDefinitionsApiTests<TFixture>(TFixture host) : ICl
         await (await member.Client.PutAsync($"{Definitions}/guarded-flow", Wf.Json(Wf.Definition("guarded-flow")))).AssertProblemAsync(HttpStatusCode.Forbidden, "INSUFFICIENT_PERMISSIONS");
         await (await member.Client.DeleteAsync($"{Definitions}/guarded-flow")).AssertProblemAsync(HttpStatusCode.Forbidden, "INSUFFICIENT_PERMISSIONS");
         await (await member.Client.PostAsync($"{Definitions}/import", Wf.Json(Wf.Definition("member-flow")))).AssertProblemAsync(HttpStatusCode.Forbidden, "INSUFFICIENT_PERMISSIONS");
-        await (await viewer.Client.GetAsync(Definitions)).AssertProblemAsync(HttpStatusCode.Forbidden, "INSUFFICIENT_PERMISSIONS");
+        await (await viewer.Client.GetAsync(Definitions)).AssertSuccessAsync();
+        await (await viewer.Client.PostAsync($"{Definitions}/validate", Wf.Json(Wf.Definition("guarded-flow")))).AssertProblemAsync(HttpStatusCode.Forbidden, "INSUFFICIENT_PERMISSIONS");
         Assert.Equal("draft", (await (await tenant.Owner.Client.GetAsync($"{Definitions}/guarded-flow")).AssertSuccessAsync()).GetProperty("data").GetProperty("status").GetString());
     }
 
