@@ -42,5 +42,20 @@ internal static class RolePolicies
         builder.RequireAuthorization(Name(role)).WithMetadata(new RequiredRoleMetadata(role));
 }
 
+/// <summary>
+/// Refuses agent-bound API keys on routes that read the organisation at large (other agents' configuration and
+/// profiles, usage, approval policies, workflows): an agent process reads only what its runtime needs (its tools, its
+/// tool calls, its approvals). Those keys have the viewer role, so the role check alone would let them in.
+/// </summary>
+internal static class AgentKeyRefusal
+{
+    public static TBuilder RefuseAgentKeys<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(static (context, next) => context.HttpContext.User.AgentId() is null
+            ? next(context)
+            : throw new AgentFlow.Engine.Errors.OperationNotAllowedException("AGENT_KEY_NOT_ALLOWED",
+                "An agent's key reads only what the agent runtime needs (its tools, tool calls and approvals); this route is for people and their API keys."));
+}
+
 /// <summary>Read by the OpenAPI description and by tests that check every route declares its role.</summary>
 internal sealed record RequiredRoleMetadata(UserRole Role);

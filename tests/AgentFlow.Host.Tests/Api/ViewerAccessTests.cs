@@ -46,6 +46,25 @@ public abstract class ViewerAccessTests<TFixture>(TFixture host) : IClassFixture
     }
 
     [Theory]
+    [MemberData(nameof(ViewerAccessTheoryData.Reads), MemberType = typeof(ViewerAccessTheoryData))]
+    public async Task AgentKey_ReadRoute_IsRefused(string row)
+    {
+        // An agent's key has the viewer role; the organisation-wide reads opened to viewers stay closed to agent processes.
+        var world = await WorldAsync();
+        var definition = ViewerAccessRows.Reads[row];
+        if (definition.Path.StartsWith("/api/engine/deploy-targets", StringComparison.Ordinal))
+        {
+            return; // The deploy-target catalog is the platform's, not the organisation's: any credential reads it.
+        }
+
+        using var agent = await ApprovalTestSupport.AgentClientAsync(host, world.Tenant, world.AgentId);
+
+        using var response = await agent.GetAsync(world.Fill(definition.Path));
+
+        await response.AssertProblemAsync(HttpStatusCode.Forbidden, "AGENT_KEY_NOT_ALLOWED");
+    }
+
+    [Theory]
     [MemberData(nameof(ViewerAccessTheoryData.Changes), MemberType = typeof(ViewerAccessTheoryData))]
     public async Task Viewer_ChangeRoute_IsRefusedAndChangesNothing(string row)
     {

@@ -65,9 +65,9 @@ internal static class ApprovalsApi
     public static IEndpointRouteBuilder MapApprovalsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/engine/approvals").WithTags("Approvals");
-        group.MapGet("/pending", Pending).WithName("ListPendingApprovals").WithSummary("Pending requests, oldest first (agentId, limit ≤ 200, offset)").RequireRole(UserRole.Viewer);
-        group.MapGet("/history", History).WithName("ListApprovalHistory").WithSummary("Decided requests, newest first (agentId, limit ≤ 200, offset)").RequireRole(UserRole.Viewer);
-        group.MapGet("/policies", ListPolicies).WithName("ListApprovalPolicies").WithSummary("The organisation's approval policies, in matching order").RequireRole(UserRole.Viewer);
+        group.MapGet("/pending", Pending).WithName("ListPendingApprovals").WithSummary("Pending requests, oldest first (agentId, limit ≤ 200, offset)").RequireRole(UserRole.Viewer).RefuseAgentKeys();
+        group.MapGet("/history", History).WithName("ListApprovalHistory").WithSummary("Decided requests, newest first (agentId, limit ≤ 200, offset)").RequireRole(UserRole.Viewer).RefuseAgentKeys();
+        group.MapGet("/policies", ListPolicies).WithName("ListApprovalPolicies").WithSummary("The organisation's approval policies, in matching order").RequireRole(UserRole.Viewer).RefuseAgentKeys();
         group.MapPost("/policies", CreatePolicy).WithName("CreateApprovalPolicy")
             .WithSummary("Create a policy: triggers, approvers (quorum), timeout and default action, escalation levels, auto-approve conditions, notifications")
             .RequireRole(UserRole.Admin).Audited("approval_policy.create");

@@ -18,7 +18,7 @@ internal static class DeploymentsApi
     public static IEndpointRouteBuilder MapDeploymentsApi(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/api/engine/agents/{id:guid}/deployment", Get).WithTags("Agent lifecycle").WithName("GetAgentDeployment")
-            .WithSummary("The agent's deployment: target, last phase, endpoint, health counters, and the target's live status").RequireRole(UserRole.Viewer);
+            .WithSummary("The agent's deployment: target, last phase, endpoint, health counters, and the target's live status").RequireRole(UserRole.Viewer).RefuseAgentKeys();
         return routes;
     }
 

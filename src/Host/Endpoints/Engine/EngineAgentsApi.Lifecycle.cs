@@ -37,7 +37,7 @@ internal static partial class EngineAgentsApi
     private static void MapLifecycle(RouteGroupBuilder group)
     {
         group.MapGet("/{id:guid}/history", GetEngineAgentHistory).WithName("GetEngineAgentHistory")
-            .WithSummary("The agent's lifecycle transitions, newest first (from, to, trigger, reason, actor, at; limit ≤ 200, offset)").RequireRole(UserRole.Viewer);
+            .WithSummary("The agent's lifecycle transitions, newest first (from, to, trigger, reason, actor, at; limit ≤ 200, offset)").RequireRole(UserRole.Viewer).RefuseAgentKeys();
         group.MapPost("/{id:guid}/deploy", DeployEngineAgent).WithName("DeployEngineAgent")
             .WithSummary("Deploy the agent (ready, stopped or error, configuration complete) → provisioning; 202, progress in the state").RequireRole(UserRole.Admin).Audited("engine_agent.deploy");
         group.MapPost("/{id:guid}/stop", StopEngineAgent).WithName("StopEngineAgent")

@@ -101,18 +101,18 @@ internal static partial class EngineAgentsApi
         group.MapPost("/", CreateEngineAgent).WithName("CreateEngineAgent")
             .WithSummary("Create an agent from its engine configuration (orgId optional, config with name required); state draft").RequireRole(UserRole.Admin).Audited("engine_agent.create");
         group.MapGet("/", ListEngineAgents).WithName("ListEngineAgents")
-            .WithSummary("The organisation's agents with their configuration (orgId optional, state, status, limit ≤ 200, offset)").RequireRole(UserRole.Viewer);
-        group.MapGet("/{id:guid}", GetEngineAgent).WithName("GetEngineAgent").WithSummary("One agent with its configuration, state, health and usage").RequireRole(UserRole.Viewer);
+            .WithSummary("The organisation's agents with their configuration (orgId optional, state, status, limit ≤ 200, offset)").RequireRole(UserRole.Viewer).RefuseAgentKeys();
+        group.MapGet("/{id:guid}", GetEngineAgent).WithName("GetEngineAgent").WithSummary("One agent with its configuration, state, health and usage").RequireRole(UserRole.Viewer).RefuseAgentKeys();
         group.MapPatch("/{id:guid}/config", UpdateEngineAgentConfig).WithName("UpdateEngineAgentConfig")
             .WithSummary("Merge configuration changes ({updates}) in draft, configuring, ready, stopped or error; the agent becomes ready if complete, else configuring").RequireRole(UserRole.Admin).Audited("engine_agent.configure");
         group.MapGet("/{id:guid}/usage", GetEngineAgentUsage).WithName("GetEngineAgentUsage")
-            .WithSummary("Tool calls, tokens and cost today, this month and in total, against the agent's budgets").RequireRole(UserRole.Viewer);
+            .WithSummary("Tool calls, tokens and cost today, this month and in total, against the agent's budgets").RequireRole(UserRole.Viewer).RefuseAgentKeys();
         MapLifecycle(group);
 
         routes.MapGet("/api/engine/usage/{orgId:guid}", GetOrganizationAgentUsage).WithTags("Engine agents").WithName("GetEngineOrganizationUsage")
-            .WithSummary("The organisation's usage across its agents, per agent and against the plan").RequireRole(UserRole.Viewer);
+            .WithSummary("The organisation's usage across its agents, per agent and against the plan").RequireRole(UserRole.Viewer).RefuseAgentKeys();
         routes.MapGet("/api/engine/stats/{orgId:guid}", GetOrganizationStats).WithTags("Engine agents").WithName("GetEngineOrganizationStats")
-            .WithSummary("Dashboard stats: agents by state, usage, the last five minutes of activity").RequireRole(UserRole.Viewer);
+            .WithSummary("Dashboard stats: agents by state, usage, the last five minutes of activity").RequireRole(UserRole.Viewer).RefuseAgentKeys();
         return routes;
     }
 

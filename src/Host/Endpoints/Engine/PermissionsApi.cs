@@ -49,7 +49,7 @@ internal static class PermissionsApi
     public static IEndpointRouteBuilder MapPermissionsApi(this IEndpointRouteBuilder routes)
     {
         var profiles = routes.MapGroup("/api/engine/profiles").WithTags("Permissions");
-        profiles.MapGet("/{agentId:guid}", GetProfile).WithName("GetPermissionProfile").WithSummary("An agent's permission profile").RequireRole(UserRole.Viewer);
+        profiles.MapGet("/{agentId:guid}", GetProfile).WithName("GetPermissionProfile").WithSummary("An agent's permission profile").RequireRole(UserRole.Viewer).RefuseAgentKeys();
         profiles.MapPut("/{agentId:guid}", PutProfile).WithName("PutPermissionProfile")
             .WithSummary("Replace an agent's profile (validated; {\"preset\": id or name} as the base)").RequireRole(UserRole.Admin).Audited("permission_profile.update");
         profiles.MapPost("/{agentId:guid}/apply-preset", ApplyPreset).WithName("ApplyPermissionPreset")
@@ -59,8 +59,8 @@ internal static class PermissionsApi
         permissions.MapPost("/check", Check).WithName("CheckPermission")
             .WithSummary("Decide whether an agent may call a tool (agentId, toolId, context{ip, time})").RequireRole(UserRole.Member)
             .NotAudited("a read that takes a body; decisions of real calls are recorded by the runtime hook's activity");
-        permissions.MapGet("/{agentId:guid}/tools", AvailableTools).WithName("ListAvailableTools").WithSummary("The catalog tools the agent may call").RequireRole(UserRole.Viewer);
-        permissions.MapGet("/{agentId:guid}/policy", Policy).WithName("GetToolPolicy").WithSummary("Allowed, blocked and approval-required tools, and the rate limits").RequireRole(UserRole.Viewer);
+        permissions.MapGet("/{agentId:guid}/tools", AvailableTools).WithName("ListAvailableTools").WithSummary("The catalog tools the agent may call").RequireRole(UserRole.Viewer).RefuseAgentKeys();
+        permissions.MapGet("/{agentId:guid}/policy", Policy).WithName("GetToolPolicy").WithSummary("Allowed, blocked and approval-required tools, and the rate limits").RequireRole(UserRole.Viewer).RefuseAgentKeys();
         return routes;
     }
 

@@ -34,11 +34,11 @@ internal static class WorkflowDefinitionsApi
     {
         var group = routes.MapGroup("/api/workflows/definitions").WithTags("Workflow definitions").WithWorkflowSeeding();
         group.MapGet("/", List).WithName("ListWorkflowDefinitions")
-            .WithSummary("List workflow definitions, latest version each (status draft|published|retired, search, limit ≤ 200, offset)").RequireRole(UserRole.Viewer);
+            .WithSummary("List workflow definitions, latest version each (status draft|published|retired, search, limit ≤ 200, offset)").RequireRole(UserRole.Viewer).RefuseAgentKeys();
         group.MapGet("/{definitionId}", Get).WithName("GetWorkflowDefinition")
-            .WithSummary("Get the latest version of a definition, or ?version=N").RequireRole(UserRole.Viewer);
+            .WithSummary("Get the latest version of a definition, or ?version=N").RequireRole(UserRole.Viewer).RefuseAgentKeys();
         group.MapGet("/{definitionId}/versions", Versions).WithName("ListWorkflowDefinitionVersions")
-            .WithSummary("List every version of a definition, newest first").RequireRole(UserRole.Viewer);
+            .WithSummary("List every version of a definition, newest first").RequireRole(UserRole.Viewer).RefuseAgentKeys();
         group.MapPost("/", Create).WithName("CreateWorkflowDefinition")
             .WithSummary("Create a definition from a wf/1 document (draft v1)").Accepts<WorkflowDocumentBody>("application/json")
             .RequireRole(UserRole.Admin).Audited("workflow.create");
@@ -57,9 +57,9 @@ internal static class WorkflowDefinitionsApi
         group.MapDelete("/{definitionId}", Delete).WithName("DeleteWorkflowDefinition")
             .WithSummary("Delete every version and the finished instances (409 HAS_INSTANCES while instances run)").RequireRole(UserRole.Admin).Audited("workflow.delete");
         group.MapGet("/{definitionId}/export", Export).WithName("ExportWorkflowDefinition")
-            .WithSummary("Download a version (latest, or ?version=N) as a wf/1 JSON file").Produces(StatusCodes.Status200OK, contentType: "application/json").RequireRole(UserRole.Viewer);
+            .WithSummary("Download a version (latest, or ?version=N) as a wf/1 JSON file").Produces(StatusCodes.Status200OK, contentType: "application/json").RequireRole(UserRole.Viewer).RefuseAgentKeys();
         group.MapGet("/export", ExportZip).WithName("ExportWorkflowDefinitions")
-            .WithSummary("Download the latest version of several definitions (?ids=a,b) or all as a zip").Produces(StatusCodes.Status200OK, contentType: "application/zip").RequireRole(UserRole.Viewer);
+            .WithSummary("Download the latest version of several definitions (?ids=a,b) or all as a zip").Produces(StatusCodes.Status200OK, contentType: "application/zip").RequireRole(UserRole.Viewer).RefuseAgentKeys();
         group.MapPost("/import", Import).WithName("ImportWorkflowDefinitions")
             .WithSummary("Import a wf/1 JSON document, a zip of them, or multipart files; each becomes a new draft (?publish=true publishes)")
             .Accepts<WorkflowDocumentBody>("application/json", "application/zip", "multipart/form-data")
@@ -68,7 +68,7 @@ internal static class WorkflowDefinitionsApi
             .WithSummary("Start an instance of the published version (optional Idempotency-Key header)").RequireRole(UserRole.Member).Audited("workflow.start");
 
         routes.MapGet("/api/workflows/descriptors/activities", Descriptors).WithTags("Workflow definitions").WithName("ListActivityDescriptors")
-            .WithSummary("List the activity types of the designer palette").RequireRole(UserRole.Viewer);
+            .WithSummary("List the activity types of the designer palette").RequireRole(UserRole.Viewer).RefuseAgentKeys();
         return routes;
     }
 

@@ -26,11 +26,11 @@ internal static class WorkflowInstancesApi
     {
         var group = routes.MapGroup("/api/workflows").WithTags("Workflow instances").WithWorkflowSeeding();
         group.MapGet("/instances", List).WithName("ListWorkflowInstances")
-            .WithSummary("List instances, newest first (definitionId, status, correlationId, limit ≤ 200, offset)").RequireRole(UserRole.Viewer);
+            .WithSummary("List instances, newest first (definitionId, status, correlationId, limit ≤ 200, offset)").RequireRole(UserRole.Viewer).RefuseAgentKeys();
         group.MapGet("/instances/{instanceId:guid}", Get).WithName("GetWorkflowInstance")
-            .WithSummary("Get an instance with its input, variables, output, tokens, waits and incidents").RequireRole(UserRole.Viewer);
+            .WithSummary("Get an instance with its input, variables, output, tokens, waits and incidents").RequireRole(UserRole.Viewer).RefuseAgentKeys();
         group.MapGet("/instances/{instanceId:guid}/journal", Journal).WithName("GetWorkflowInstanceJournal")
-            .WithSummary("Read an instance's journal in order (after = last seq seen, limit ≤ 1000)").RequireRole(UserRole.Viewer);
+            .WithSummary("Read an instance's journal in order (after = last seq seen, limit ≤ 1000)").RequireRole(UserRole.Viewer).RefuseAgentKeys();
         group.MapPost("/instances/{instanceId:guid}/cancel", Cancel).WithName("CancelWorkflowInstance")
             .WithSummary("Cancel a running or suspended instance (queued; 202)").RequireRole(UserRole.Admin).Audited("workflow.cancel");
         group.MapPost("/instances/{instanceId:guid}/retry", Retry).WithName("RetryWorkflowInstance")
@@ -44,9 +44,9 @@ internal static class WorkflowInstancesApi
         group.MapPost("/jobs/{jobRequestId}/result", JobResult).WithName("ReportWorkflowJobResult")
             .WithSummary("Report the result of a job a job.run node started (status succeeded|failed, outputs, error, transient)").RequireRole(UserRole.Member).Audited("workflow.job");
         group.MapGet("/tasks", Tasks).WithName("ListWorkflowHumanTasks")
-            .WithSummary("List open human tasks (approvals waiting for a decision), oldest first (assignee, limit ≤ 200, offset)").RequireRole(UserRole.Viewer);
+            .WithSummary("List open human tasks (approvals waiting for a decision), oldest first (assignee, limit ≤ 200, offset)").RequireRole(UserRole.Viewer).RefuseAgentKeys();
         group.MapGet("/incidents", Incidents).WithName("ListWorkflowIncidents")
-            .WithSummary("List the organisation's open incidents, newest first (limit ≤ 200, offset)").RequireRole(UserRole.Viewer);
+            .WithSummary("List the organisation's open incidents, newest first (limit ≤ 200, offset)").RequireRole(UserRole.Viewer).RefuseAgentKeys();
         return routes;
     }
 
