@@ -52,12 +52,13 @@ internal static class CsvWriter
 /// <summary>The audit log as CSV: one record per entry, details as compact JSON, times in ISO 8601 UTC.</summary>
 internal static class AuditCsv
 {
-    public static readonly IReadOnlyList<string> Header = ["timestamp", "actor", "actorName", "actorType", "action", "resource", "ip", "requestId", "details"];
+    public static readonly IReadOnlyList<string> Header = ["id", "timestamp", "actor", "actorName", "actorType", "action", "resource", "ip", "requestId", "details"];
 
     /// <summary>The header and one record per entry; <paramref name="names"/> gives actors' display names (user emails, key names) by id.</summary>
     public static string Write(IEnumerable<AuditEntryDto> entries, IReadOnlyDictionary<string, string>? names = null) =>
         CsvWriter.Write(Header, entries.Select(e => (IReadOnlyList<string?>)
         [
+            e.Id.ToString(),
             e.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
             e.Actor,
             names is not null && names.TryGetValue(e.Actor, out var name) ? name : null,
