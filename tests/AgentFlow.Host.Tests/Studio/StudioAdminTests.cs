@@ -28,7 +28,7 @@ public sealed class StudioAdminTests(StudioFixture fixture) : IClassFixture<Stud
             await (await owner.PatchAsJsonAsync("/api/settings", new { name = $"Audited Co {i}" })).AssertSuccessAsync();
         }
 
-        await using var session = await fixture.SignInAsync(tenant.Owner, "/studio/audit");
+        await using var session = await SignInAsync(tenant.Owner, "/studio/audit");
         var page = session.Page;
         var total = await AuditTotalAsync(owner, "");
         Assert.True(total > 25 + 1, $"Expected more than one page of entries, got {total}.");
@@ -93,7 +93,7 @@ public sealed class StudioAdminTests(StudioFixture fixture) : IClassFixture<Stud
     public async Task ApiKeys_CreatedKeyIsShownOnceWorksAndStopsWorkingWhenRevoked()
     {
         var tenant = await fixture.CreateTenantAsync();
-        await using var session = await fixture.SignInAsync(tenant.Owner, "/studio/api-keys");
+        await using var session = await SignInAsync(tenant.Owner, "/studio/api-keys");
         var page = session.Page;
         await Expect(page.Locator("[data-testid=empty-state]")).ToBeVisibleAsync();
 
@@ -134,7 +134,7 @@ public sealed class StudioAdminTests(StudioFixture fixture) : IClassFixture<Stud
     public async Task Users_MemberCreatedInTheStudio_GetsItsRoleChanged()
     {
         var tenant = await fixture.CreateTenantAsync();
-        await using var session = await fixture.SignInAsync(tenant.Owner, "/studio/users");
+        await using var session = await SignInAsync(tenant.Owner, "/studio/users");
         var page = session.Page;
         var email = $"new-{Guid.NewGuid():N}@example.com";
 
@@ -171,7 +171,7 @@ public sealed class StudioAdminTests(StudioFixture fixture) : IClassFixture<Stud
     {
         var tenant = await fixture.CreateTenantAsync();
         var admin = await tenant.AddUserAsync(UserRole.Admin);
-        await using var session = await fixture.SignInAsync(admin, "/studio/users");
+        await using var session = await SignInAsync(admin, "/studio/users");
         var page = session.Page;
 
         await Expect(page.Locator("[data-testid=user-row]")).ToHaveCountAsync(2);
@@ -188,7 +188,7 @@ public sealed class StudioAdminTests(StudioFixture fixture) : IClassFixture<Stud
     public async Task Settings_SavedInTheStudio_RoundTripThroughTheApi()
     {
         var tenant = await fixture.CreateTenantAsync();
-        await using var session = await fixture.SignInAsync(tenant.Owner, "/studio/settings");
+        await using var session = await SignInAsync(tenant.Owner, "/studio/settings");
         var page = session.Page;
         var name = "Renamed " + Guid.NewGuid().ToString("N")[..6];
 
@@ -215,7 +215,7 @@ public sealed class StudioAdminTests(StudioFixture fixture) : IClassFixture<Stud
 
         // After a reload the form shows what is stored; the secret is never sent back, only that it is set.
         await page.ReloadAsync();
-        await session.WaitForInteractiveAsync();
+        await WaitForPageAsync(page);
         await Expect(Input(page, "settings-name")).ToHaveValueAsync(name);
         await Expect(Input(page, "settings-smtp-pass-input")).ToHaveValueAsync("");
         await Expect(page.Locator("[data-testid=settings-smtp-pass]")).ToContainTextAsync("Stored.");
@@ -237,7 +237,7 @@ public sealed class StudioAdminTests(StudioFixture fixture) : IClassFixture<Stud
     public async Task Settings_AnInvalidValue_ShowsTheApisFieldMessage()
     {
         var tenant = await fixture.CreateTenantAsync();
-        await using var session = await fixture.SignInAsync(tenant.Owner, "/studio/settings");
+        await using var session = await SignInAsync(tenant.Owner, "/studio/settings");
         var page = session.Page;
 
         await Input(page, "settings-color").FillAsync("blue");
@@ -254,7 +254,7 @@ public sealed class StudioAdminTests(StudioFixture fixture) : IClassFixture<Stud
         var tenant = await fixture.CreateTenantAsync();
         var usage = (await (await tenant.Owner.Client.GetAsync($"/api/engine/orgs/{tenant.OrgId}/usage")).AssertSuccessAsync()).GetProperty("data");
         var plans = (await (await tenant.Owner.Client.GetAsync("/api/engine/plans")).AssertSuccessAsync()).GetProperty("data").GetArrayLength();
-        await using var session = await fixture.SignInAsync(tenant.Owner, "/studio/organization");
+        await using var session = await SignInAsync(tenant.Owner, "/studio/organization");
         var page = session.Page;
 
         await Expect(page.Locator("[data-testid=org-name]")).ToHaveTextAsync(tenant.Name);
@@ -276,7 +276,7 @@ public sealed class StudioAdminTests(StudioFixture fixture) : IClassFixture<Stud
     public async Task Plugins_ListsTheBundledPlugins()
     {
         var tenant = await fixture.CreateTenantAsync();
-        await using var session = await fixture.SignInAsync(tenant.Owner, "/studio/plugins");
+        await using var session = await SignInAsync(tenant.Owner, "/studio/plugins");
         var page = session.Page;
 
         var builtin = page.Locator("[data-testid=plugin-card][data-plugin-id='agentflow.skills.builtin']");
@@ -298,7 +298,7 @@ public sealed class StudioAdminTests(StudioFixture fixture) : IClassFixture<Stud
     {
         var tenant = await fixture.CreateTenantAsync();
         var viewer = await tenant.AddUserAsync(UserRole.Viewer);
-        await using var session = await fixture.SignInAsync(viewer, "/studio/settings");
+        await using var session = await SignInAsync(viewer, "/studio/settings");
         var page = session.Page;
 
         await Expect(page.Locator("[data-testid=settings-readonly]")).ToBeVisibleAsync();
@@ -326,7 +326,7 @@ public sealed class StudioAdminTests(StudioFixture fixture) : IClassFixture<Stud
     {
         var tenant = await fixture.CreateTenantAsync();
         var member = await tenant.AddUserAsync(UserRole.Member);
-        await using var session = await fixture.SignInAsync(member, "/studio/audit");
+        await using var session = await SignInAsync(member, "/studio/audit");
         var page = session.Page;
 
         foreach (var path in AdminOnlyPages)
@@ -347,7 +347,7 @@ public sealed class StudioAdminTests(StudioFixture fixture) : IClassFixture<Stud
     {
         var tenant = await fixture.CreateTenantAsync();
         var admin = await tenant.AddUserAsync(UserRole.Admin);
-        await using var session = await fixture.SignInAsync(admin, "/studio/settings");
+        await using var session = await SignInAsync(admin, "/studio/settings");
         var page = session.Page;
 
         await Expect(page.Locator("[data-testid=settings-save]")).ToBeVisibleAsync();
@@ -360,12 +360,31 @@ public sealed class StudioAdminTests(StudioFixture fixture) : IClassFixture<Stud
     private static ILocator Input(IPage page, string testId) =>
         page.Locator($"input[data-testid={testId}], textarea[data-testid={testId}], [data-testid={testId}] input, [data-testid={testId}] textarea").First;
 
+    /// <summary>
+    /// The fixture's sign-in, waiting for the page's own ready marker: the fixture waits for the live indicator, which
+    /// turns on only on pages that subscribe to the activity stream (these pages do not).
+    /// </summary>
+    private async Task<StudioPageSession> SignInAsync(TestUser user, string path)
+    {
+        var session = await fixture.OpenAsync();
+        var page = session.Page;
+        await page.GotoAsync(path);
+        await page.FillAsync("#email", user.Email);
+        await page.FillAsync("#password", TestTenant.Password);
+        await page.ClickAsync("[data-testid=login-submit]");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == path);
+        await WaitForPageAsync(page);
+        return session;
+    }
+
     private static async Task OpenAsync(StudioPageSession session, string path)
     {
         await session.Page.GotoAsync(path);
-        await session.WaitForInteractiveAsync();
-        await Expect(session.Page.Locator("[data-testid=loading]")).ToHaveCountAsync(0);
+        await WaitForPageAsync(session.Page);
     }
+
+    private static async Task WaitForPageAsync(IPage page) =>
+        await Expect(page.Locator("[data-testid=page-ready]")).ToHaveCountAsync(1, new() { Timeout = 20_000 });
 
     private static async Task<int> AuditTotalAsync(HttpClient client, string query) =>
         (await (await client.GetAsync($"/api/audit?{query}limit=1")).AssertSuccessAsync()).GetProperty("meta").GetProperty("total").GetInt32();
