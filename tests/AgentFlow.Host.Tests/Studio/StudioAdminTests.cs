@@ -389,7 +389,7 @@ public sealed class StudioAdminTests(StudioFixture fixture) : IClassFixture<Stud
         await Expect(page.Locator("[data-testid=page-ready]")).ToHaveCountAsync(1, new() { Timeout = 20_000 });
 
     // The plans write "unlimited" as 999,999.
-    private static string LimitText(long limit) => limit is <= 0 or >= 999_999 ? "unlimited" : limit.ToString("N0", CultureInfo.InvariantCulture);
+    private static string LimitText(long limit) => limit is <= 0 or 999_999 ? "unlimited" : limit.ToString("N0", CultureInfo.InvariantCulture);
 
     private HttpClient BareClient(string? apiKey = null)
     {

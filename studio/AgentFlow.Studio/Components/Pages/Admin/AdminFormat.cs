@@ -12,7 +12,7 @@ internal static class AdminFormat
         value is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "—";
 
     /// <summary>The plans write "unlimited" as 999,999 (a real number, so checks stay one comparison); 0 means no limit.</summary>
-    public static bool IsUnlimited(long limit) => limit <= 0 || limit >= 999_999;
+    public static bool IsUnlimited(long limit) => limit is <= 0 or 999_999;
 
     public static string Limit(long limit) => IsUnlimited(limit) ? "unlimited" : limit.ToString("N0", CultureInfo.InvariantCulture);
 
