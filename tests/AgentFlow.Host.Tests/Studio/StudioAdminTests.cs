@@ -132,7 +132,7 @@ public sealed class StudioAdminTests(StudioFixture fixture) : IClassFixture<Stud
     }
 
     [Fact]
-    public async Task Users_MemberCreatedInTheStudio_GetsItsRoleChanged()
+    public async Task Users_MemberCreatedInTheStudio_GetsItsRoleChangedAndIsDeleted()
     {
         var tenant = await fixture.CreateTenantAsync();
         await using var session = await SignInAsync(tenant.Owner, "/studio/users");
@@ -165,6 +165,37 @@ public sealed class StudioAdminTests(StudioFixture fixture) : IClassFixture<Stud
         // The new user can sign in with the password given in the form.
         using var bare = BareClient();
         await (await bare.PostAsJsonAsync("/auth/login", new { email, password = "a-long-password" })).AssertSuccessAsync();
+
+        // Deleting asks first; cancelling keeps the user.
+        await row.Locator("[data-testid=user-delete]").ClickAsync();
+        await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(row).ToHaveCountAsync(1);
+        await row.Locator("[data-testid=user-delete]").ClickAsync();
+        await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await Expect(row).ToHaveCountAsync(0);
+        var users = await (await tenant.Owner.Client.GetAsync("/api/users?limit=200")).AssertSuccessAsync();
+        Assert.DoesNotContain(users.GetProperty("data").EnumerateArray(), u => u.GetProperty("email").GetString() == email);
+        Assert.Empty(session.Errors);
+    }
+
+    [Fact]
+    public async Task Users_AShortPassword_ShowsTheApisFieldMessageAndCreatesNoUser()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        await using var session = await SignInAsync(tenant.Owner, "/studio/users");
+        var page = session.Page;
+        var email = $"short-{Guid.NewGuid():N}@example.com";
+
+        await page.ClickAsync("[data-testid=user-new]");
+        await Input(page, "user-email").FillAsync(email);
+        await Input(page, "user-name").FillAsync("Short");
+        await Input(page, "user-password").FillAsync("short");
+        await page.ClickAsync("[data-testid=user-create]");
+
+        await Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("VALIDATION_ERROR");
+        await Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("password");
+        await Expect(page.Locator("[data-testid=user-form]")).ToBeVisibleAsync();
+        await Expect(page.Locator($"[data-testid=user-row][data-email='{email}']")).ToHaveCountAsync(0);
         Assert.Empty(session.Errors);
     }
 
