@@ -31,15 +31,24 @@ public sealed partial class LiveActivityFeed(StudioApiClient api, ILogger<LiveAc
 
     public event Action? ConnectionChanged;
 
+    /// <summary>Connects the stream if it is not yet connected (the layout does, so the "live" indicator is true on every page).</summary>
+    public void Start()
+    {
+        lock (_gate)
+        {
+            _pump ??= Task.Run(() => PumpAsync(_stop.Token));
+        }
+    }
+
     /// <summary>Calls <paramref name="handler"/> for every event from now on; dispose the result to stop.</summary>
     public IDisposable Subscribe(Func<LiveEvent, Task> handler)
     {
         lock (_gate)
         {
             _subscribers.Add(handler);
-            _pump ??= Task.Run(() => PumpAsync(_stop.Token));
         }
 
+        Start();
         return new Subscription(this, handler);
     }
 
