@@ -24,9 +24,12 @@ public sealed partial class StudioAgentsTests(StudioFixture fixture) : IClassFix
     public async Task CreatingAnAgentWithAPreset_ShowsItInTheListAndDetail_AndTheApiHasThePresetProfile()
     {
         var tenant = await fixture.CreateTenantAsync();
-        await using var session = await fixture.SignInAsync(tenant.Owner, "/studio/agents/new");
+        await using var session = await SignInAsync(tenant.Owner, "/studio/agents");
         var page = session.Page;
         var name = "studio-" + Guid.NewGuid().ToString("N")[..8];
+        await Expect(page.Locator("[data-testid=empty-state]")).ToContainTextAsync("No agents yet");
+        await page.ClickAsync("[data-testid=new-agent]");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/studio/agents/new");
 
         await FillAsync(page, "field-name", name);
         await FillAsync(page, "field-display-name", "Studio Support");
@@ -66,7 +69,7 @@ public sealed partial class StudioAgentsTests(StudioFixture fixture) : IClassFix
         var tenant = await fixture.CreateTenantAsync();
         var agentId = await CreateReadyAgentAsync(tenant.Owner.Client);
         var before = await ProfileAsync(tenant.Owner.Client, agentId);
-        await using var session = await fixture.SignInAsync(tenant.Owner, $"/studio/agents/{agentId}");
+        await using var session = await SignInAsync(tenant.Owner, $"/studio/agents/{agentId}");
         var page = session.Page;
 
         await page.Locator(".mud-tab", new() { HasTextString = "Permissions" }).ClickAsync();
@@ -90,7 +93,7 @@ public sealed partial class StudioAgentsTests(StudioFixture fixture) : IClassFix
     {
         var tenant = await fixture.CreateTenantAsync();
         var agentId = await CreateReadyAgentAsync(tenant.Owner.Client);
-        await using var session = await fixture.SignInAsync(tenant.Owner, $"/studio/agents/{agentId}");
+        await using var session = await SignInAsync(tenant.Owner, $"/studio/agents/{agentId}");
         var page = session.Page;
         var state = page.Locator("[data-testid=agent-state]");
         await Expect(state).ToHaveAttributeAsync("data-state", "ready");
@@ -111,6 +114,8 @@ public sealed partial class StudioAgentsTests(StudioFixture fixture) : IClassFix
         await Expect(page.Locator("[data-testid=history-row]").First).ToContainTextAsync("running");
         await session.ScreenshotAsync("agents-running");
 
+        // The deploy request lasts as long as the deployment workflow runs; stop once it has answered.
+        await Expect(page.Locator(".mud-snackbar", new() { HasTextString = "Deployment accepted." })).ToBeVisibleAsync(new() { Timeout = 90_000 });
         await page.ClickAsync("[data-testid=action-stop]");
         await Expect(state).ToHaveAttributeAsync("data-state", "stopped", Slow);
         await Expect(page.Locator("[data-testid=history-row]").First).ToContainTextAsync("stopped");
@@ -124,7 +129,7 @@ public sealed partial class StudioAgentsTests(StudioFixture fixture) : IClassFix
         var tenant = await fixture.CreateTenantAsync();
         var agentId = await CreateReadyAgentAsync(tenant.Owner.Client);
         var member = await tenant.AddUserAsync(UserRole.Member);
-        await using var session = await fixture.SignInAsync(member, "/studio/agents");
+        await using var session = await SignInAsync(member, "/studio/agents");
         var page = session.Page;
 
         await Expect(page.Locator("[data-testid=agent-name]")).ToHaveCountAsync(1);
@@ -156,6 +161,23 @@ public sealed partial class StudioAgentsTests(StudioFixture fixture) : IClassFix
             // Destroy stops the process first: no agent outlives the test run.
             await client.DeleteAsync($"/api/engine/agents/{agentId}");
         }
+    }
+
+    /// <summary>
+    /// The fixture's sign-in, with more patience for the live stream: the first page of a cold host on a busy machine
+    /// can take longer than the default five seconds to connect.
+    /// </summary>
+    private async Task<StudioPageSession> SignInAsync(TestUser user, string path)
+    {
+        var session = await fixture.OpenAsync();
+        var page = session.Page;
+        await page.GotoAsync(path);
+        await page.FillAsync("#email", user.Email);
+        await page.FillAsync("#password", TestTenant.Password);
+        await page.ClickAsync("[data-testid=login-submit]");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == path);
+        await Expect(page.Locator("[data-testid=live-indicator]")).ToHaveTextAsync("live", new() { Timeout = 30_000 });
+        return session;
     }
 
     /// <summary>As the Local end-to-end tests do: created with the preset, profile applied, a config update makes it ready.</summary>
