@@ -64,6 +64,54 @@ public sealed partial class StudioAgentsTests(StudioFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task InvalidInput_ShowsTheApiMessagesAtTheirFields_AndCreatesNothing()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        await using var session = await SignInAsync(tenant.Owner, "/studio/agents");
+        var page = session.Page;
+        await page.ClickAsync("[data-testid=new-agent]");
+
+        await FillAsync(page, "field-name", "not a valid name!");
+        await FillAsync(page, "field-model", "not a model id");
+        await page.ClickAsync("[data-testid=create-agent]");
+
+        await Expect(FieldError(page, "field-name")).ToContainTextAsync("may contain only letters, digits, '-' and '_'");
+        await Expect(FieldError(page, "field-model")).ToContainTextAsync("must be a model id");
+        await Expect(page.Locator("[data-testid=create-errors]")).ToHaveCountAsync(0);
+        Assert.Equal("/studio/agents/new", new Uri(page.Url).AbsolutePath);
+        var agents = await (await tenant.Owner.Client.GetAsync("/api/engine/agents")).AssertSuccessAsync();
+        Assert.Equal(0, agents.GetProperty("meta").GetProperty("total").GetInt32());
+        Assert.Empty(session.Errors);
+    }
+
+    [Fact]
+    public async Task PickingSkills_CreatesACustomProfileWithExactlyThoseSkills()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        await using var session = await SignInAsync(tenant.Owner, "/studio/agents");
+        var page = session.Page;
+        await page.ClickAsync("[data-testid=new-agent]");
+        var name = "skills-" + Guid.NewGuid().ToString("N")[..8];
+
+        await FillAsync(page, "field-name", name);
+        await page.GetByText("Pick skills").ClickAsync();
+        await page.Locator("[data-testid=skill-web-search] input, input[data-testid=skill-web-search]").First.CheckAsync();
+        await page.Locator("[data-testid=skill-summarize] input, input[data-testid=skill-summarize]").First.CheckAsync();
+        await page.ClickAsync("[data-testid=create-agent]");
+
+        await page.WaitForURLAsync(AgentPage());
+        var agentId = Guid.Parse(new Uri(page.Url).Segments[^1]);
+        _created.Add((tenant.Owner.Client, agentId));
+        // Incomplete (no display name, role or model): created as a draft, as the API does.
+        await Expect(page.Locator("[data-testid=agent-state]")).ToHaveAttributeAsync("data-state", "draft");
+        var profile = await ProfileAsync(tenant.Owner.Client, agentId);
+        Assert.Equal("allowlist", profile.GetProperty("skills").GetProperty("mode").GetString());
+        Assert.Equal(["summarize", "web-search"], profile.GetProperty("skills").GetProperty("list").EnumerateArray().Select(s => s.GetString()!).Order(StringComparer.Ordinal));
+        Assert.Equal("medium", profile.GetProperty("maxRiskLevel").GetString());
+        Assert.Empty(session.Errors);
+    }
+
+    [Fact]
     public async Task TheProfileEditor_SavesAChange_ThatTheApiReturns()
     {
         var tenant = await fixture.CreateTenantAsync();
@@ -217,6 +265,9 @@ public sealed partial class StudioAgentsTests(StudioFixture fixture) : IClassFix
         await input.FillAsync(value);
         await input.PressAsync("Tab");
     }
+
+    private static ILocator FieldError(IPage page, string testId) =>
+        page.Locator(".mud-input-control", new() { Has = page.Locator($"[data-testid={testId}]") }).Locator(".mud-input-helper-text.mud-input-error");
 
     private static async Task ChooseAsync(IPage page, string testId, string optionText)
     {
