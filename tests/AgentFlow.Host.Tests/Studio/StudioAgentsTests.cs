@@ -195,6 +195,12 @@ public sealed partial class StudioAgentsTests(StudioFixture fixture) : IClassFix
         await Expect(page.Locator("[data-testid=apply-preset]")).ToHaveCountAsync(0);
         await Expect(page.Locator("[data-testid=profile-skills-add]")).ToHaveCountAsync(0);
 
+        await page.Locator(".mud-tab", new() { HasTextString = "Usage and budgets" }).ClickAsync();
+        await Expect(page.Locator("[data-testid=budget-tokens]")).ToContainTextAsync("0 of 100,000");
+        await Expect(page.Locator("[data-testid=budget-tokens]")).ToHaveAttributeAsync("data-exceeded", "false");
+        await Expect(page.Locator("[data-testid=budget-cost]")).ToContainTextAsync("of $5.00");
+        await session.ScreenshotAsync("agents-usage");
+
         await page.GotoAsync("/studio/agents/new");
         await Expect(page.Locator("[data-testid=create-not-allowed]")).ToBeVisibleAsync();
         await Expect(page.Locator("[data-testid=create-agent]")).ToHaveCountAsync(0);
@@ -241,6 +247,7 @@ public sealed partial class StudioAgentsTests(StudioFixture fixture) : IClassFix
                 model = new { provider = "anthropic", modelId = "claude-sonnet" },
                 deployment = new { target = "local" },
                 permissionProfileId = Preset,
+                budgets = new { tokenBudgetMonthly = 100_000, costBudgetMonthlyUsd = 5m },
             },
         })).AssertSuccessAsync(HttpStatusCode.Created);
         var agentId = created.GetProperty("data").GetProperty("id").GetGuid();
