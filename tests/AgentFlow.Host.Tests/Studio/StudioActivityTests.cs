@@ -32,7 +32,8 @@ public sealed class StudioActivityTests(StudioFixture fixture) : IClassFixture<S
 
         await page.GetByRole(AriaRole.Tab, new() { Name = "Timeline" }).ClickAsync();
         await Expect(page.Locator("[data-testid=timeline-event][data-type=tool_call_start]")).ToContainTextAsync(InboxTool);
-        await Expect(page.Locator("[data-testid=timeline-summary]")).ToContainTextAsync("1 tool calls");
+        await Expect(page.Locator("[data-testid=timeline-event][data-type=tool_call_end]")).ToHaveCountAsync(1);
+        await Expect(page.Locator("[data-testid=timeline-summary]")).ToContainTextAsync("1 tool call");
         await session.ScreenshotAsync("activity-timeline");
 
         await page.GetByRole(AriaRole.Tab, new() { Name = "Tool calls" }).ClickAsync();

@@ -57,7 +57,7 @@ public sealed partial class StudioApprovalsTests(StudioFixture fixture) : IClass
 
         await Expect(card).ToHaveCountAsync(0);
         await Expect(page.Locator("[data-testid=empty-state]")).ToBeVisibleAsync();
-        await page.GetByRole(AriaRole.Tab, new() { Name = "History" }).ClickAsync();
+        await page.GetByRole(AriaRole.Tab, new() { Name = "History", Exact = false }).ClickAsync();
         var row = page.Locator($"[data-testid=history-row][data-approval-id='{approvalId}']");
         await Expect(row.Locator("[data-testid=history-status]")).ToHaveTextAsync("approved");
         await Expect(row.Locator("[data-testid=history-reason]")).ToHaveTextAsync("Refund checked with the customer");
