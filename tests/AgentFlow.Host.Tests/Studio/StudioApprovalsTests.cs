@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using AgentFlow.Engine.Identity;
+using AgentFlow.Host.Tests.Infrastructure;
 using Microsoft.Playwright;
 using static AgentFlow.Host.Tests.Api.Approvals.ApprovalTestSupport;
 using static Microsoft.Playwright.Assertions;
@@ -119,6 +120,36 @@ public sealed partial class StudioApprovalsTests(StudioFixture fixture) : IClass
         await Expect(card.Locator("[data-testid=decision-error]")).ToContainTextAsync("NOT_AN_APPROVER");
         await Expect(card).ToBeVisibleAsync();
         Assert.Equal("pending", (await GetAsync(tenant.Owner.Client, approvalId)).GetProperty("status").GetString());
+        Assert.Empty(session.Errors);
+    }
+
+    [Fact]
+    public async Task Another_approvers_vote_updates_the_count_live_and_the_second_approval_decides()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        var adminA = await tenant.AddUserAsync(UserRole.Admin);
+        var adminB = await tenant.AddUserAsync(UserRole.Admin);
+        await CreatePolicyAsync(tenant.Owner.Client, new
+        {
+            name = "Two admins",
+            triggers = new { toolIds = SendTools },
+            approvers = new { roles = AdminRole, requireMultiple = 2 },
+        });
+        using var agent = await StudioAgentClient.CreateAsync(fixture, tenant, await CreateAgentAsync(tenant));
+        var approvalId = await RequestAsync(agent, new { to = "a@example.com" });
+        await using var session = await fixture.SignInAsync(adminB, "/studio/approvals");
+        var card = session.Page.Locator($"[data-testid=approval-request][data-approval-id='{approvalId}']");
+        await Expect(card.Locator("[data-testid=approval-count]")).ToHaveTextAsync("approvals 0 / 2");
+
+        await (await DecideAsync(adminA.Client, approvalId, "approve", "first")).AssertSuccessAsync();
+
+        await Expect(card.Locator("[data-testid=approval-count]")).ToHaveTextAsync("approvals 1 / 2");
+        await card.Locator("[data-testid=approve-button]").ClickAsync();
+        await card.Locator("[data-testid=decision-confirm]").ClickAsync();
+        await Expect(card).ToHaveCountAsync(0);
+        var stored = await GetAsync(tenant.Owner.Client, approvalId);
+        Assert.Equal("approved", stored.GetProperty("status").GetString());
+        Assert.Equal(adminB.Id.ToString(), stored.GetProperty("decidedBy").GetString());
         Assert.Empty(session.Errors);
     }
 
