@@ -15,9 +15,6 @@ public sealed record CreatedApiKeyDto(ApiKeyDto Key, string Plaintext, string Wa
 
 public sealed record CreateApiKeyBody(string Name, IReadOnlyList<string> Scopes, DateTimeOffset? ExpiresAt, Guid? AgentId);
 
-/// <summary>Only what the key form needs of <c>GET /api/agents</c>.</summary>
-public sealed record AgentSummaryDto(Guid Id, string Name, string Status);
-
 public sealed record UserDto(Guid Id, string Email, string Name, string Role, Guid OrgId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? LastLoginAt, string? SsoProvider);
 
 public sealed record CreateUserBody(string Email, string Name, string Role, string Password);
