@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using MudBlazor;
 using MudBlazor.Services;
 
 namespace AgentFlow.Studio;
@@ -22,7 +23,8 @@ public static class StudioServiceCollectionExtensions
     {
         services.AddOptions<StudioOptions>().Bind(configuration.GetSection(StudioOptions.SectionName));
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddMudServices();
+        // Messages appear bottom right, clear of the page headers' action buttons.
+        services.AddMudServices(mud => mud.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight);
         services.AddCascadingAuthenticationState();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<StudioApiAddress>();
