@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using AgentFlow.Studio.Api;
 using Blazor.Diagrams.Core.Geometry;
 using Blazor.Diagrams.Core.Models;
+using Blazor.Diagrams.Core.Models.Base;
 
 namespace AgentFlow.Studio.Components.Designer;
 
@@ -80,10 +81,16 @@ public sealed class ActivityNode : NodeModel
 }
 
 /// <summary>The node's single entry, on its left.</summary>
-public sealed class InputPort(NodeModel parent) : PortModel(parent, PortAlignment.Left);
+public sealed class InputPort(NodeModel parent) : PortModel(parent, PortAlignment.Left)
+{
+    // Links go from an outcome to an input: snapping and dropping never attach an input to an input.
+    public override bool CanAttachTo(ILinkable other) => other is OutcomePort && base.CanAttachTo(other);
+}
 
 /// <summary>One outcome of a node, on its right: a link from it is an edge <c>{from, on: Outcome, to}</c>.</summary>
 public sealed class OutcomePort(NodeModel parent, string outcome) : PortModel(parent, PortAlignment.Right)
 {
     public string Outcome { get; } = outcome;
+
+    public override bool CanAttachTo(ILinkable other) => other is InputPort && base.CanAttachTo(other);
 }
