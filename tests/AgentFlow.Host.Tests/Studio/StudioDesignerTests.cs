@@ -137,6 +137,13 @@ public sealed class StudioDesignerTests(StudioFixture fixture) : IClassFixture<S
         await page.Locator("[data-testid=designer-undo]").ClickAsync();
         await Expect(counts).ToHaveTextAsync("2 nodes, 1 edges");
         await Expect(page.Locator("[data-testid=designer-undo]")).ToBeDisabledAsync();
+
+        // The Delete key removes the selected node with its edges; undo brings both back.
+        await Node(page, "end").Locator(".af-node-title").ClickAsync();
+        await page.Keyboard.PressAsync("Delete");
+        await Expect(counts).ToHaveTextAsync("1 nodes, 0 edges");
+        await page.Locator("[data-testid=designer-undo]").ClickAsync();
+        await Expect(counts).ToHaveTextAsync("2 nodes, 1 edges");
         Assert.Empty(session.Errors);
     }
 

@@ -47,15 +47,16 @@ public static class LineDiff
                 x++;
                 y++;
             }
-            else if (y < m && (x == n || lcs[x, y + 1] >= lcs[x + 1, y]))
+            else if (x < n && (y == m || lcs[x + 1, y] >= lcs[x, y + 1]))
             {
-                result.Add(new DiffLine('+', b[prefix + y]));
-                y++;
+                // Removed lines first, then the lines that replace them (the usual reading order of a diff).
+                result.Add(new DiffLine('-', a[prefix + x]));
+                x++;
             }
             else
             {
-                result.Add(new DiffLine('-', a[prefix + x]));
-                x++;
+                result.Add(new DiffLine('+', b[prefix + y]));
+                y++;
             }
         }
 
