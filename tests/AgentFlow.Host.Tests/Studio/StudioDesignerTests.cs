@@ -37,6 +37,31 @@ public sealed class StudioDesignerTests(StudioFixture fixture) : IClassFixture<S
     }
 
     [Fact]
+    public async Task New_definition_opens_in_the_designer_and_an_imported_file_becomes_a_draft()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        await using var session = await fixture.SignInAsync(tenant.Owner, "/studio/workflows");
+        var page = session.Page;
+        await Expect(page.Locator("[data-testid=empty-state]")).ToBeVisibleAsync();
+
+        await page.Locator("[data-testid=workflow-new]").ClickAsync();
+        await page.Locator("[data-testid=workflow-new-id] input").FillAsync("fresh-one");
+        await page.Locator("[data-testid=workflow-new-name] input").FillAsync("Fresh one");
+        await page.Locator("[data-testid=workflow-create]").ClickAsync();
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/studio/workflows/fresh-one");
+        await Expect(page.Locator("[data-testid=designer-node]")).ToHaveCountAsync(2);
+        await Expect(page.Locator("[data-testid=designer-status]")).ToHaveTextAsync("draft");
+
+        await page.GotoAsync("/studio/workflows");
+        var file = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "workflows", "tool-approval.json"), TestContext.Current.CancellationToken);
+        await page.Locator("[data-testid=workflow-import]").SetInputFilesAsync(new FilePayload { Name = "tool-approval.json", MimeType = "application/json", Buffer = file });
+        await Expect(page.Locator("[data-testid=import-results]")).ToContainTextAsync("tool-approval.json: draft");
+        await Expect(page.Locator("[data-testid=workflow-row]")).ToHaveCountAsync(2);
+        Assert.Equal("draft", (await GetDataAsync(tenant, $"{Definitions}/{ToolApproval}")).GetProperty("status").GetString());
+        Assert.Empty(session.Errors);
+    }
+
+    [Fact]
     public async Task Adding_an_escalation_level_from_the_palette_saves_and_publishes_version_2()
     {
         var tenant = await fixture.CreateTenantAsync();
