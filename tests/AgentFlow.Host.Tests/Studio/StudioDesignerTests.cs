@@ -53,6 +53,8 @@ public sealed class StudioDesignerTests(StudioFixture fixture) : IClassFixture<S
         await Expect(page.Locator("[data-testid=designer-status]")).ToHaveTextAsync("draft");
 
         await page.GotoAsync("/studio/workflows");
+        await session.WaitForInteractiveAsync();
+        await Expect(page.Locator("[data-testid=workflow-row]")).ToHaveCountAsync(1);
         var file = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "workflows", "tool-approval.json"), TestContext.Current.CancellationToken);
         await page.Locator("[data-testid=workflow-import]").SetInputFilesAsync(new FilePayload { Name = "tool-approval.json", MimeType = "application/json", Buffer = file });
         await Expect(page.Locator("[data-testid=import-results]")).ToContainTextAsync("tool-approval.json: draft");
@@ -227,7 +229,7 @@ public sealed class StudioDesignerTests(StudioFixture fixture) : IClassFixture<S
     }
 
     [Fact]
-    public async Task The_diff_between_version_1_and_2_shows_the_added_node()
+    public async Task The_diff_between_version_1_and_2_shows_the_added_node_and_revert_restores_version_1()
     {
         var tenant = await fixture.CreateTenantAsync();
         await ImportToolApprovalAsync(tenant);
@@ -263,6 +265,16 @@ public sealed class StudioDesignerTests(StudioFixture fixture) : IClassFixture<S
         }
 
         await session.ScreenshotAsync("designer-diff");
+
+        // Reverting to version 1 copies it into a new draft (v3) and puts it on the canvas.
+        await page.Locator("[data-testid=revert-1]").ClickAsync();
+        await Expect(page.Locator("[data-testid=designer-version]")).ToHaveTextAsync("v3");
+        await Expect(page.Locator("[data-testid=version-row]")).ToHaveCountAsync(3);
+        await page.GetByRole(AriaRole.Tab, new PageGetByRoleOptions { Name = "Designer" }).ClickAsync();
+        await Expect(page.Locator("[data-testid=designer-node]")).ToHaveCountAsync(6);
+        var latest = await GetDataAsync(tenant, $"{Definitions}/{ToolApproval}");
+        Assert.Equal(3, latest.GetProperty("version").GetInt32());
+        Assert.Equal(6, latest.GetProperty("definition").GetProperty("nodes").GetArrayLength());
         Assert.Empty(session.Errors);
     }
 
@@ -282,6 +294,7 @@ public sealed class StudioDesignerTests(StudioFixture fixture) : IClassFixture<S
         await Expect(page.Locator("[data-testid=designer-import]")).ToHaveCountAsync(0);
 
         await page.GotoAsync("/studio/workflows");
+        await session.WaitForInteractiveAsync();
         await Expect(page.Locator("[data-testid=workflow-row]")).ToHaveCountAsync(1);
         await Expect(page.Locator("[data-testid=workflow-new]")).ToHaveCountAsync(0);
         await Expect(page.Locator("[data-testid=workflow-import]")).ToHaveCountAsync(0);
