@@ -279,7 +279,7 @@ public sealed class StudioDesignerTests(StudioFixture fixture) : IClassFixture<S
     }
 
     [Fact]
-    public async Task A_member_sees_the_designer_without_save_publish_or_import()
+    public async Task A_member_sees_a_read_only_designer_without_save_publish_or_import()
     {
         var tenant = await fixture.CreateTenantAsync();
         await ImportToolApprovalAsync(tenant);
@@ -292,6 +292,13 @@ public sealed class StudioDesignerTests(StudioFixture fixture) : IClassFixture<S
         await Expect(page.Locator("[data-testid=designer-save]")).ToHaveCountAsync(0);
         await Expect(page.Locator("[data-testid=designer-publish]")).ToHaveCountAsync(0);
         await Expect(page.Locator("[data-testid=designer-import]")).ToHaveCountAsync(0);
+        await Expect(page.Locator("[data-testid=designer-undo]")).ToHaveCountAsync(0);
+        await Expect(page.Locator("[data-testid=\"palette-approval.escalate\"]")).ToHaveAttributeAsync("draggable", "false");
+        await Node(page, "escalate").Locator(".af-node-title").ClickAsync();
+        await Expect(page.Locator("[data-testid=designer-delete-node]")).ToHaveCountAsync(0);
+        await Expect(page.Locator("[data-testid=syntax-level]")).ToBeDisabledAsync();
+        await page.Keyboard.PressAsync("Delete");
+        await Expect(page.Locator("[data-testid=designer-node]")).ToHaveCountAsync(6);
 
         await page.GotoAsync("/studio/workflows");
         await session.WaitForInteractiveAsync();
@@ -363,7 +370,9 @@ public sealed class StudioDesignerTests(StudioFixture fixture) : IClassFixture<S
     private static async Task SetInputAsync(IPage page, string input, string syntax, string text)
     {
         await page.Locator($"[data-testid=syntax-{input}]").SelectOptionAsync(syntax);
-        var editor = page.Locator($"[data-testid=value-{input}]").Locator("input, textarea").First;
+        // Scripts and templates get a multi-line editor: wait for it to replace the single-line one before typing.
+        var editor = page.Locator($"[data-testid=value-{input}]").Locator(syntax is "js" or "liquid" ? "textarea" : "input, textarea").First;
+        await Expect(editor).ToBeVisibleAsync();
         await editor.FillAsync(text);
         await editor.PressAsync("Tab");
         await Expect(page.Locator($"[data-testid=value-{input}]").Locator("input, textarea").First).ToHaveValueAsync(text);
