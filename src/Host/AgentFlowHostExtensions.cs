@@ -126,6 +126,9 @@ internal static class AgentFlowHostExtensions
         // Package assets (MudBlazor, the diagram library) are served from the build output only when this is on; it is
         // what Development does, and a published server (which has them in wwwroot) has no manifest, so it does nothing there.
         builder.WebHost.UseStaticWebAssets();
+        // With the build manifest, MapStaticAssets would add a GET catch-all ({**path:file}) for files added after start;
+        // the router counts it as a candidate for every path, which turns the API's 405s for GET into 404s.
+        builder.Configuration["DisableStaticAssetNotFoundRuntimeFallback"] = "true";
         var services = builder.Services;
         var dataDirectory = builder.Configuration["AgentFlow:DataDirectory"] is { Length: > 0 } data ? Path.GetFullPath(data) : Path.GetFullPath("data");
         services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys"))).SetApplicationName("AgentFlow");
