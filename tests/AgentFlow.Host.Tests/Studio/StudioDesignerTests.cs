@@ -1,11 +1,11 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentFlow.Engine.Identity;
 using AgentFlow.Host.Tests.Infrastructure;
 using Microsoft.Playwright;
+using static AgentFlow.Host.Tests.Studio.DesignerSteps;
 using static Microsoft.Playwright.Assertions;
 
 namespace AgentFlow.Host.Tests.Studio;
@@ -13,7 +13,6 @@ namespace AgentFlow.Host.Tests.Studio;
 /// <summary>The workflow designer in a real browser: palette, canvas, properties, validation, save, publish, diff, roles.</summary>
 public sealed class StudioDesignerTests(StudioFixture fixture) : IClassFixture<StudioFixture>
 {
-    private const string ToolApproval = "tool-approval";
     private const string Definitions = "/api/workflows/definitions";
 
     [Fact]
@@ -74,34 +73,7 @@ public sealed class StudioDesignerTests(StudioFixture fixture) : IClassFixture<S
         await Expect(page.Locator("[data-testid=designer-version]")).ToHaveTextAsync("v1");
         await session.ScreenshotAsync("designer-canvas");
 
-        // A second escalation level: await --TimedOut--> escalate2 --Escalated--> escalate, escalate2 --Closed--> end.
-        await DropAsync(page, "approval.escalate", 0.45, 0.85);
-        var added = Node(page, "escalate2");
-        await Expect(added).ToBeVisibleAsync();
-        await SetInputAsync(page, "requestId", "js", "input.requestId");
-        await SetInputAsync(page, "orgId", "js", "input.orgId");
-        await SetInputAsync(page, "level", "var", "level");
-        await page.Locator("[data-testid=output-status] input").FillAsync("status");
-        await page.Locator("[data-testid=output-status] input").PressAsync("Tab");
-        await Task.Delay(300, TestContext.Current.CancellationToken);
-        await session.ScreenshotAsync("designer-properties");
-
-        await Node(page, "await").Locator(".af-node-title").ClickAsync();
-        var counts = page.Locator("[data-testid=designer-counts]");
-        await page.Locator("[data-testid=edge-delete-TimedOut-escalate]").ClickAsync();
-        await Expect(counts).ToHaveTextAsync("7 nodes, 7 edges");
-        await ConnectAsync(page, "await", "TimedOut", "escalate2");
-        await Expect(counts).ToHaveTextAsync("7 nodes, 8 edges");
-        await ConnectAsync(page, "escalate2", "Escalated", "escalate");
-        await Expect(counts).ToHaveTextAsync("7 nodes, 9 edges");
-        await ConnectAsync(page, "escalate2", "Closed", "end");
-        await Expect(counts).ToHaveTextAsync("7 nodes, 10 edges");
-
-        await page.Locator("[data-testid=designer-save]").ClickAsync();
-        await Expect(page.Locator("[data-testid=designer-version]")).ToHaveTextAsync("v2");
-        await Expect(page.Locator("[data-testid=designer-status]")).ToHaveTextAsync("draft");
-        await page.Locator("[data-testid=designer-publish]").ClickAsync();
-        await Expect(page.Locator("[data-testid=designer-status]")).ToHaveTextAsync("published");
+        await AddEscalationLevelAndPublishAsync(page, session.ScreenshotAsync);
 
         var stored = await GetDataAsync(tenant, $"{Definitions}/{ToolApproval}");
         Assert.Equal(2, stored.GetProperty("version").GetInt32());
@@ -340,52 +312,6 @@ public sealed class StudioDesignerTests(StudioFixture fixture) : IClassFixture<S
         Assert.Contains(instanceId.ToString(), page.Url, StringComparison.Ordinal);
         await session.ScreenshotAsync("designer-instance");
         Assert.Empty(session.Errors);
-    }
-
-    private static ILocator Node(IPage page, string id) => page.Locator($"[data-testid=designer-node][data-activity-id=\"{id}\"]");
-
-    /// <summary>Drags a palette item onto the canvas at a fraction of its size.</summary>
-    private static async Task DropAsync(IPage page, string type, double fx, double fy)
-    {
-        var canvas = page.Locator("[data-testid=designer-canvas]");
-        var box = (await canvas.BoundingBoxAsync())!;
-        await page.Locator($"[data-testid=\"palette-{type}\"]").DragToAsync(canvas, new LocatorDragToOptions
-        {
-            TargetPosition = new TargetPosition { X = (float)(box.Width * fx), Y = (float)(box.Height * fy) },
-        });
-    }
-
-    /// <summary>Draws a link from an outcome port to a node's input port with the mouse.</summary>
-    private static async Task ConnectAsync(IPage page, string from, string outcome, string to)
-    {
-        var source = (await Node(page, from).Locator($".af-outcome[data-outcome=\"{outcome}\"] .af-port-out").BoundingBoxAsync())!;
-        var target = (await Node(page, to).Locator(".af-port-in").BoundingBoxAsync())!;
-        await page.Mouse.MoveAsync(source.X + source.Width / 2, source.Y + source.Height / 2);
-        await page.Mouse.DownAsync();
-        await page.Mouse.MoveAsync(target.X + target.Width / 2, target.Y + target.Height / 2, new MouseMoveOptions { Steps = 10 });
-        await page.Mouse.UpAsync();
-    }
-
-    /// <summary>Sets an input of the selected node: its syntax, then its text (committed on blur).</summary>
-    private static async Task SetInputAsync(IPage page, string input, string syntax, string text)
-    {
-        await page.Locator($"[data-testid=syntax-{input}]").SelectOptionAsync(syntax);
-        // Scripts and templates get a multi-line editor: wait for it to replace the single-line one before typing.
-        var editor = page.Locator($"[data-testid=value-{input}]").Locator(syntax is "js" or "liquid" ? "textarea" : "input, textarea").First;
-        await Expect(editor).ToBeVisibleAsync();
-        await editor.FillAsync(text);
-        await editor.PressAsync("Tab");
-        await Expect(page.Locator($"[data-testid=value-{input}]").Locator("input, textarea").First).ToHaveValueAsync(text);
-    }
-
-    private static async Task ImportToolApprovalAsync(TestTenant tenant)
-    {
-        var file = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "workflows", "tool-approval.json"), TestContext.Current.CancellationToken);
-        using var content = new ByteArrayContent(file);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        using var response = await tenant.Owner.Client.PostAsync($"{Definitions}/import?publish=true", content, TestContext.Current.CancellationToken);
-        var body = await response.AssertSuccessAsync();
-        Assert.Equal("published", body.GetProperty("data")[0].GetProperty("outcome").GetString());
     }
 
     private static async Task CreateSimpleAsync(TestTenant tenant, string id)
