@@ -24,6 +24,13 @@ public sealed partial class StudioViewerTests(StudioFixture fixture) : IClassFix
             await RequestAsync(agent, new { to = "someone@example.com" }); // a pending approval in the inbox
         }
 
+        using (var created = await tenant.Owner.Client.PostAsync("/api/workflows/definitions", new StringContent(
+            """{"schema":"wf/1","definitionId":"viewer-flow","name":"Viewer flow","nodes":[{"id":"start","type":"core.start"},{"id":"end","type":"core.end"}],"edges":[{"from":"start","to":"end"}]}""",
+            System.Text.Encoding.UTF8, "application/json")))
+        {
+            created.EnsureSuccessStatusCode();
+        }
+
         var viewer = await tenant.AddUserAsync(UserRole.Viewer);
         await using var session = await fixture.SignInAsync(viewer);
         var page = session.Page;
@@ -31,7 +38,7 @@ public sealed partial class StudioViewerTests(StudioFixture fixture) : IClassFix
         string[] pages =
         [
             "/studio", "/studio/agents", $"/studio/agents/{agentId}", "/studio/approvals", "/studio/activity",
-            "/studio/workflows", "/studio/organization", "/studio/settings",
+            "/studio/workflows", "/studio/workflows/viewer-flow", "/studio/organization", "/studio/settings",
         ];
         foreach (var path in pages)
         {
@@ -39,6 +46,7 @@ public sealed partial class StudioViewerTests(StudioFixture fixture) : IClassFix
             await session.WaitForInteractiveAsync();
             await Expect(page.Locator("[data-testid=page-title]")).ToBeVisibleAsync();
             await Expect(page.Locator("[data-testid=loading]")).ToHaveCountAsync(0);
+            await Expect(page.Locator("[data-testid=error-alert]")).ToHaveCountAsync(0); // a viewer may read all of these
             var controls = page.GetByRole(AriaRole.Button, new() { NameRegex = EditControl() });
             var names = await controls.AllInnerTextsAsync();
             Assert.True(names.Count == 0, $"{path} shows edit controls to a viewer: {string.Join(", ", names)}");
@@ -66,8 +74,11 @@ public sealed partial class StudioViewerTests(StudioFixture fixture) : IClassFix
         Assert.NotEqual("running", state);
     }
 
-    /// <summary>Buttons whose name says they change something (reading, filtering, refreshing and exporting are fine).</summary>
-    [GeneratedRegex(@"^\s*(new|create|add|save|deploy|stop|restart|publish|revert|delete|remove|approve|deny|upload|reload|revoke|apply|import|edit|change|mark)\b",
+    /// <summary>
+    /// Buttons whose name says they change something, or call a route a viewer may not use (validating a workflow is for
+    /// members); reading, filtering, refreshing and exporting are fine.
+    /// </summary>
+    [GeneratedRegex(@"^\s*(new|create|add|save|deploy|stop|restart|publish|revert|delete|remove|approve|deny|upload|reload|revoke|apply|import|edit|change|mark|validate)\b",
         RegexOptions.IgnoreCase)]
     private static partial Regex EditControl();
 }
