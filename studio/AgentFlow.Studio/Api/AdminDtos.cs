@@ -64,3 +64,8 @@ public sealed record PluginContributionsDto(IReadOnlyList<string> SkillPacks, IR
 
 public sealed record PluginDto(string Id, string? Version, string Status, string Folder, string? DisplayName, string? Author, string? Description,
     PluginContributionsDto Contributes, IReadOnlyList<string> Errors, DateTimeOffset UpdatedAt);
+
+public sealed record OrganizationSettingsBody(string? DefaultModel, string? DefaultPermissionProfile, bool? RequireApprovalForDeploy,
+    int? AuditRetentionDays, string? DataRegion, IReadOnlyList<string>? AllowedDomains);
+
+public sealed record UpdateOrganizationBody(string? Name, string? AdminEmail, OrganizationSettingsBody? Settings);
