@@ -1,3 +1,4 @@
+using AgentFlow.Studio.Components.Common;
 using System.Globalization;
 
 namespace AgentFlow.Studio.Components.Pages.Admin;
@@ -11,10 +12,9 @@ internal static class AdminFormat
     public static string Date(DateTimeOffset? value) =>
         value is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "—";
 
-    /// <summary>The plans write "unlimited" as 999,999 (a real number, so checks stay one comparison); 0 means no limit.</summary>
-    public static bool IsUnlimited(long limit) => limit is <= 0 or 999_999;
+    public static bool IsUnlimited(long limit) => StudioFormat.IsUnlimited(limit);
 
-    public static string Limit(long limit) => IsUnlimited(limit) ? "unlimited" : limit.ToString("N0", CultureInfo.InvariantCulture);
+    public static string Limit(long limit) => StudioFormat.Limit(limit);
 
     public static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }
