@@ -130,12 +130,16 @@ internal static class AgentFlowHostExtensions
         // the router counts it as a candidate for every path, which turns the API's 405s for GET into 404s.
         builder.Configuration["DisableStaticAssetNotFoundRuntimeFallback"] = "true";
         var services = builder.Services;
-        var dataDirectory = builder.Configuration["AgentFlow:DataDirectory"] is { Length: > 0 } data ? Path.GetFullPath(data) : Path.GetFullPath("data");
-        services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys"))).SetApplicationName("AgentFlow");
+        services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(DataDirectory(builder.Configuration), "keys")))
+            .SetApplicationName("AgentFlow");
         services.AddAgentFlowStudio(builder.Configuration);
         services.AddSingleton<IStudioSessionSource, StudioSessionSource>();
         services.AddSingleton<IStudioSetupState, StudioSetupState>();
     }
+
+    /// <summary>Local state (database file, JWT secret, Data Protection keys, plugin cache): <c>AgentFlow:DataDirectory</c>, default ./data.</summary>
+    private static string DataDirectory(IConfiguration configuration) =>
+        configuration["AgentFlow:DataDirectory"] is { Length: > 0 } data ? Path.GetFullPath(data) : Path.GetFullPath("data");
 
     private static void AddApprovals(IServiceCollection services)
     {
@@ -152,8 +156,7 @@ internal static class AgentFlowHostExtensions
 
     private static void AddPlugins(IServiceCollection services, ConfigurationManager configuration, string contentRoot)
     {
-        var dataDirectory = configuration["AgentFlow:DataDirectory"] is { Length: > 0 } data ? Path.GetFullPath(data) : Path.GetFullPath("data");
-        services.AddAgentFlowPlugins(configuration, contentRoot, dataDirectory);
+        services.AddAgentFlowPlugins(configuration, contentRoot, DataDirectory(configuration));
         services.AddSingleton<IPluginContributionHandler, SkillPackContributionHandler>();
         services.AddSingleton<IPluginContributionHandler, ActivityContributionHandler>();
         services.AddSingleton<IPluginContributionHandler, DeployTargetContributionHandler>();
