@@ -138,7 +138,7 @@ internal static class AgentFlowHostExtensions
     }
 
     /// <summary>Local state (database file, JWT secret, Data Protection keys, plugin cache): <c>AgentFlow:DataDirectory</c>, default ./data.</summary>
-    private static string DataDirectory(IConfiguration configuration) =>
+    private static string DataDirectory(ConfigurationManager configuration) =>
         configuration["AgentFlow:DataDirectory"] is { Length: > 0 } data ? Path.GetFullPath(data) : Path.GetFullPath("data");
 
     private static void AddApprovals(IServiceCollection services)
