@@ -393,20 +393,11 @@ public sealed class StudioAdminTests(StudioFixture fixture) : IClassFixture<Stud
     private static ILocator Input(IPage page, string testId) =>
         page.Locator($"input[data-testid={testId}], textarea[data-testid={testId}], [data-testid={testId}] input, [data-testid={testId}] textarea").First;
 
-    /// <summary>
-    /// The fixture's sign-in, waiting for the page's own ready marker: the fixture waits for the live indicator, which
-    /// turns on only on pages that subscribe to the activity stream (these pages do not).
-    /// </summary>
+    /// <summary>The fixture's sign-in, then the page's own ready marker (its first load finished).</summary>
     private async Task<StudioPageSession> SignInAsync(TestUser user, string path)
     {
-        var session = await fixture.OpenAsync();
-        var page = session.Page;
-        await page.GotoAsync(path);
-        await page.FillAsync("#email", user.Email);
-        await page.FillAsync("#password", TestTenant.Password);
-        await page.ClickAsync("[data-testid=login-submit]");
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == path);
-        await WaitForPageAsync(page);
+        var session = await fixture.SignInAsync(user, path);
+        await WaitForPageAsync(session.Page);
         return session;
     }
 

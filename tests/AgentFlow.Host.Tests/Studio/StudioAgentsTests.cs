@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using AgentFlow.Engine.Identity;
 using AgentFlow.Host.Tests.Infrastructure;
 using Microsoft.Playwright;
+using static AgentFlow.Host.Tests.Studio.StudioInputs;
 using static Microsoft.Playwright.Assertions;
 
 namespace AgentFlow.Host.Tests.Studio;
@@ -24,7 +25,7 @@ public sealed partial class StudioAgentsTests(StudioFixture fixture) : IClassFix
     public async Task CreatingAnAgentWithAPreset_ShowsItInTheListAndDetail_AndTheApiHasThePresetProfile()
     {
         var tenant = await fixture.CreateTenantAsync();
-        await using var session = await SignInAsync(tenant.Owner, "/studio/agents");
+        await using var session = await fixture.SignInAsync(tenant.Owner, "/studio/agents");
         var page = session.Page;
         var name = "studio-" + Guid.NewGuid().ToString("N")[..8];
         await Expect(page.Locator("[data-testid=empty-state]")).ToContainTextAsync("No agents yet");
@@ -67,7 +68,7 @@ public sealed partial class StudioAgentsTests(StudioFixture fixture) : IClassFix
     public async Task InvalidInput_ShowsTheApiMessagesAtTheirFields_AndCreatesNothing()
     {
         var tenant = await fixture.CreateTenantAsync();
-        await using var session = await SignInAsync(tenant.Owner, "/studio/agents");
+        await using var session = await fixture.SignInAsync(tenant.Owner, "/studio/agents");
         var page = session.Page;
         await page.ClickAsync("[data-testid=new-agent]");
 
@@ -88,7 +89,7 @@ public sealed partial class StudioAgentsTests(StudioFixture fixture) : IClassFix
     public async Task PickingSkills_CreatesACustomProfileWithExactlyThoseSkills()
     {
         var tenant = await fixture.CreateTenantAsync();
-        await using var session = await SignInAsync(tenant.Owner, "/studio/agents");
+        await using var session = await fixture.SignInAsync(tenant.Owner, "/studio/agents");
         var page = session.Page;
         await page.ClickAsync("[data-testid=new-agent]");
         var name = "skills-" + Guid.NewGuid().ToString("N")[..8];
@@ -117,7 +118,7 @@ public sealed partial class StudioAgentsTests(StudioFixture fixture) : IClassFix
         var tenant = await fixture.CreateTenantAsync();
         var agentId = await CreateReadyAgentAsync(tenant.Owner.Client);
         var before = await ProfileAsync(tenant.Owner.Client, agentId);
-        await using var session = await SignInAsync(tenant.Owner, $"/studio/agents/{agentId}");
+        await using var session = await fixture.SignInAsync(tenant.Owner, $"/studio/agents/{agentId}");
         var page = session.Page;
 
         await page.Locator(".mud-tab", new() { HasTextString = "Permissions" }).ClickAsync();
@@ -141,7 +142,7 @@ public sealed partial class StudioAgentsTests(StudioFixture fixture) : IClassFix
     {
         var tenant = await fixture.CreateTenantAsync();
         var agentId = await CreateReadyAgentAsync(tenant.Owner.Client);
-        await using var session = await SignInAsync(tenant.Owner, $"/studio/agents/{agentId}");
+        await using var session = await fixture.SignInAsync(tenant.Owner, $"/studio/agents/{agentId}");
         var page = session.Page;
         var state = page.Locator("[data-testid=agent-state]");
         await Expect(state).ToHaveAttributeAsync("data-state", "ready");
@@ -177,7 +178,7 @@ public sealed partial class StudioAgentsTests(StudioFixture fixture) : IClassFix
         var tenant = await fixture.CreateTenantAsync();
         var agentId = await CreateReadyAgentAsync(tenant.Owner.Client);
         var member = await tenant.AddUserAsync(UserRole.Member);
-        await using var session = await SignInAsync(member, "/studio/agents");
+        await using var session = await fixture.SignInAsync(member, "/studio/agents");
         var page = session.Page;
 
         await Expect(page.Locator("[data-testid=agent-name]")).ToHaveCountAsync(1);
@@ -217,23 +218,6 @@ public sealed partial class StudioAgentsTests(StudioFixture fixture) : IClassFix
         }
     }
 
-    /// <summary>
-    /// The fixture's sign-in, with more patience for the live stream: the first page of a cold host on a busy machine
-    /// can take longer than the default five seconds to connect.
-    /// </summary>
-    private async Task<StudioPageSession> SignInAsync(TestUser user, string path)
-    {
-        var session = await fixture.OpenAsync();
-        var page = session.Page;
-        await page.GotoAsync(path);
-        await page.FillAsync("#email", user.Email);
-        await page.FillAsync("#password", TestTenant.Password);
-        await page.ClickAsync("[data-testid=login-submit]");
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == path);
-        await Expect(page.Locator("[data-testid=live-indicator]")).ToHaveTextAsync("live", new() { Timeout = 30_000 });
-        return session;
-    }
-
     /// <summary>As the Local end-to-end tests do: created with the preset, profile applied, a config update makes it ready.</summary>
     private async Task<Guid> CreateReadyAgentAsync(HttpClient client)
     {
@@ -265,23 +249,8 @@ public sealed partial class StudioAgentsTests(StudioFixture fixture) : IClassFix
 
     private static Func<string, bool> AgentPage() => url => AgentPagePattern().IsMatch(new Uri(url).AbsolutePath);
 
-    /// <summary>MudBlazor puts a field's attributes on its input; the value is bound on change, so the field is left afterwards.</summary>
-    private static async Task FillAsync(IPage page, string testId, string value)
-    {
-        var input = page.Locator($"input[data-testid={testId}], [data-testid={testId}] input").First;
-        await input.FillAsync(value);
-        await input.PressAsync("Tab");
-    }
-
     private static ILocator FieldError(IPage page, string testId) =>
         page.Locator(".mud-input-control", new() { Has = page.Locator($"[data-testid={testId}]") }).Locator(".mud-input-helper-text.mud-input-error");
-
-    private static async Task ChooseAsync(IPage page, string testId, string optionText)
-    {
-        await page.Locator($"[data-testid={testId}]").First.ClickAsync();
-        await page.Locator(".mud-popover-open .mud-list-item", new() { HasTextString = optionText }).First.ClickAsync();
-        await Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
-    }
 
     [GeneratedRegex("^/studio/agents/[0-9a-f-]{36}$")]
     private static partial Regex AgentPagePattern();

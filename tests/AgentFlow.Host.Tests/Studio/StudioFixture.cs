@@ -147,9 +147,12 @@ public sealed class StudioPageSession : IAsyncDisposable
 
     public IReadOnlyList<string> Errors => _errors;
 
-    /// <summary>The Blazor circuit is up once the live indicator (rendered only by the interactive layout) says so.</summary>
+    /// <summary>
+    /// The Blazor circuit is up once the live indicator (rendered only by the interactive layout) says so; the first page
+    /// of a cold host on a busy machine can take longer than the default five seconds.
+    /// </summary>
     public async Task WaitForInteractiveAsync() =>
-        await Assertions.Expect(Page.Locator("[data-testid=live-indicator]")).ToHaveTextAsync("live");
+        await Assertions.Expect(Page.Locator("[data-testid=live-indicator]")).ToHaveTextAsync("live", new() { Timeout = 30_000 });
 
     public async Task ScreenshotAsync(string name)
     {

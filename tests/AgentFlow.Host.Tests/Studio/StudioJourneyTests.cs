@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using AgentFlow.Host.Tests.Infrastructure;
-using Microsoft.Playwright;
 using static AgentFlow.Host.Tests.Api.Approvals.ApprovalTestSupport;
+using static AgentFlow.Host.Tests.Studio.StudioInputs;
 using static Microsoft.Playwright.Assertions;
 
 namespace AgentFlow.Host.Tests.Studio;
@@ -95,20 +95,6 @@ public sealed partial class StudioJourneyTests(StudioFixture fixture) : IClassFi
         var overflow = await session.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
         Assert.True(overflow <= 0, $"{name}: the page is {overflow} px wider than the window.");
         await session.ScreenshotAsync(name);
-    }
-
-    private static async Task FillAsync(IPage page, string testId, string value)
-    {
-        var input = page.Locator($"input[data-testid={testId}], [data-testid={testId}] input").First;
-        await input.FillAsync(value);
-        await input.PressAsync("Tab");
-    }
-
-    private static async Task ChooseAsync(IPage page, string testId, string optionText)
-    {
-        await page.Locator($"[data-testid={testId}]").First.ClickAsync();
-        await page.Locator(".mud-popover-open .mud-list-item", new() { HasTextString = optionText }).First.ClickAsync();
-        await Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
     }
 
     [GeneratedRegex("/studio/agents/[0-9a-f-]{36}$")]

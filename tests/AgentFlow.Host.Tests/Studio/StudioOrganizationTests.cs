@@ -1,6 +1,6 @@
 using AgentFlow.Engine.Identity;
 using AgentFlow.Host.Tests.Infrastructure;
-using Microsoft.Playwright;
+using static AgentFlow.Host.Tests.Studio.StudioInputs;
 using static Microsoft.Playwright.Assertions;
 
 namespace AgentFlow.Host.Tests.Studio;
@@ -41,10 +41,4 @@ public sealed class StudioOrganizationTests(StudioFixture fixture) : IClassFixtu
         await Expect(session.Page.Locator("[data-testid=usage-tokens]")).ToBeVisibleAsync();
     }
 
-    private static async Task FillAsync(IPage page, string testId, string value)
-    {
-        var input = page.Locator($"input[data-testid={testId}], [data-testid={testId}] input").First;
-        await input.FillAsync(value);
-        await input.PressAsync("Tab");
-    }
 }
