@@ -163,12 +163,38 @@ public sealed partial class StudioApprovalsTests(StudioFixture fixture) : IClass
         await using var session = await fixture.SignInAsync(viewer, "/studio/approvals");
         var page = session.Page;
 
-        // Today the list routes need member (the page says so); if they are opened to viewers the request shows, still without buttons.
-        await Expect(page.Locator($"[data-testid=approvals-forbidden], [data-testid=approval-request][data-approval-id='{approvalId}']")).ToBeVisibleAsync();
+        // Viewers read the inbox; the request is there, without buttons (the default policy's approvers are admins).
+        await Expect(page.Locator($"[data-testid=approval-request][data-approval-id='{approvalId}']")).ToBeVisibleAsync();
 
         await Expect(page.Locator("[data-testid=approve-button]")).ToHaveCountAsync(0);
         await Expect(page.Locator("[data-testid=deny-button]")).ToHaveCountAsync(0);
         Assert.Equal("pending", (await GetAsync(tenant.Owner.Client, approvalId)).GetProperty("status").GetString());
+        Assert.Empty(session.Errors);
+    }
+
+    [Fact]
+    public async Task A_viewer_named_by_the_policy_gets_the_buttons_and_decides()
+    {
+        var tenant = await fixture.CreateTenantAsync();
+        var viewer = await tenant.AddUserAsync(UserRole.Viewer);
+        await CreatePolicyAsync(tenant.Owner.Client, new
+        {
+            name = "The auditor decides",
+            triggers = new { toolIds = SendTools },
+            approvers = new { userIds = new[] { viewer.Id } },
+        });
+        using var agent = await StudioAgentClient.CreateAsync(fixture, tenant, await CreateAgentAsync(tenant));
+        var approvalId = await RequestAsync(agent, new { to = "a@example.com" });
+        await using var session = await fixture.SignInAsync(viewer, "/studio/approvals");
+        var card = session.Page.Locator($"[data-testid=approval-request][data-approval-id='{approvalId}']");
+
+        await card.Locator("[data-testid=approve-button]").ClickAsync();
+        await card.Locator("[data-testid=decision-confirm]").ClickAsync();
+
+        await Expect(card).ToHaveCountAsync(0);
+        var stored = await GetAsync(tenant.Owner.Client, approvalId);
+        Assert.Equal("approved", stored.GetProperty("status").GetString());
+        Assert.Equal(viewer.Id.ToString(), stored.GetProperty("decidedBy").GetString());
         Assert.Empty(session.Errors);
     }
 
